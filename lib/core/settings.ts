@@ -1,0 +1,40 @@
+/**
+ * Settings of one validation run. The CLI fills them from flags and environment; the AWS
+ * pipeline from stack defaults overridden by S3 object metadata or the schedule's input.
+ */
+export interface RunSettings {
+  /** `-s/--source` (or SOURCE_REGISTRY): replaces or prefixes the source registry of every line. */
+  readonly sourceRegistry?: string;
+  /** `-d/--destination` (or DEST_REGISTRY). */
+  readonly destRegistry?: string;
+  /** Project inserted into `registry/name` destinations. Default `library`. */
+  readonly defaultProject: string;
+  /** `-a/--arch`, default amd64,arm64. */
+  readonly arch: readonly string[];
+  /** `--os`, default linux,windows. */
+  readonly os: readonly string[];
+  /** HEAD config and layer blobs of every matched destination child. */
+  readonly deep: boolean;
+  /** Compare attestation manifests too. */
+  readonly attestations: boolean;
+  /** `--tls-verify`, default true. false: accept self-signed certificates, fall back to HTTP. */
+  readonly tlsVerify: boolean;
+}
+
+export const DEFAULT_SETTINGS: RunSettings = Object.freeze({
+  defaultProject: 'library',
+  arch: Object.freeze(['amd64', 'arm64']),
+  os: Object.freeze(['linux', 'windows']),
+  deep: false,
+  attestations: false,
+  tlsVerify: true,
+});
+
+/** One unit of work: a parsed image line of a run. This is the SQS message body. */
+export interface WorkItem {
+  readonly runId: string;
+  readonly line: number;
+  readonly input: string;
+  readonly source: import('./types.js').ImageRef;
+  readonly destination: import('./types.js').ImageRef;
+}

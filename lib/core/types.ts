@@ -1,0 +1,117 @@
+/**
+ * Shared value types of the pure core. No I/O, no AWS, no undici: this module is a leaf
+ * that every other part of the project may import.
+ */
+
+/** The five verdicts a list line can end in. */
+export type Status = 'PASS' | 'FAILED' | 'ERROR' | 'SKIPPED' | 'INVALID';
+
+/** FAILED: the mirror is wrong. */
+export type FailCode =
+  | 'DEST_NOT_FOUND'
+  | 'DEST_MEDIA_TYPE'
+  | 'DEST_LIST_LENGTH'
+  | 'DIGEST_MISMATCH'
+  | 'PLATFORM_MISMATCH'
+  | 'CHILD_MISSING'
+  | 'BLOB_MISSING';
+
+/** ERROR: we could not tell (fail-closed). NO_RESULT is set by the pipeline for lost lines. */
+export type ErrorCode =
+  | 'SOURCE_ERROR'
+  | 'AUTH'
+  | 'TLS'
+  | 'NETWORK'
+  | 'RATE_LIMITED'
+  | 'MALFORMED'
+  | 'TIMEOUT'
+  | 'NO_RESULT';
+
+/** SKIPPED: the source has nothing for the requested platforms. */
+export type SkipCode = 'NO_MATCHING_PLATFORM';
+
+/** INVALID: the list line could not be parsed. */
+export type InvalidCode = 'INVALID_FORMAT' | 'INVALID_REFERENCE' | 'INVALID_ENCODING' | 'LINE_TOO_LONG';
+
+export type ReasonCode = FailCode | ErrorCode | SkipCode | InvalidCode;
+
+/** A fully normalised image reference. `registry` is the canonical name (`docker.io`, never `index.docker.io`). */
+export interface ImageRef {
+  readonly registry: string;
+  /** Repository path, e.g. `library/nginx`. Lowercase per the distribution grammar. */
+  readonly repository: string;
+  /** Tag; absent only when the reference is by digest alone. */
+  readonly tag?: string;
+  /** `sha256:<64 hex>` when the line pinned a digest. */
+  readonly digest?: string;
+}
+
+/** Platform of a manifest: as found in a list entry or in an image config. */
+export interface Platform {
+  readonly architecture: string;
+  readonly os: string;
+  readonly variant?: string;
+  readonly 'os.version'?: string;
+  readonly 'os.features'?: readonly string[];
+}
+
+/** An OCI/Docker content descriptor. */
+export interface Descriptor {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly platform?: Platform;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** One entry of a srcSpec/dstSpec, in the shape hangar prints. */
+export interface SpecEntry {
+  readonly digest: string;
+  readonly mediaType?: string;
+  readonly platform: {
+    readonly architecture: string;
+    readonly os: string;
+    readonly variant?: string;
+    readonly 'os.version'?: string;
+  };
+}
+
+/** Which platforms the run validates. Applied to source and destination alike. */
+export interface PlatformFilter {
+  readonly arch: readonly string[];
+  readonly os: readonly string[];
+  /** When true, attestation manifests take part in the comparison. */
+  readonly attestations: boolean;
+}
+
+/** Request counters, by kind. Every field is a count of HTTP requests made. */
+export interface RequestCounts {
+  manifestHead: number;
+  manifestGet: number;
+  blobHead: number;
+  blobGet: number;
+  token: number;
+  ping: number;
+  retries: number;
+}
+
+/** The final verdict for one list line. */
+export interface LineResult {
+  /** 1-based line number in the input file. */
+  readonly line: number;
+  /** The trimmed original line. */
+  readonly input: string;
+  readonly status: Status;
+  readonly code: ReasonCode | null;
+  readonly message: string;
+  /** `docker://`-less references actually inspected. */
+  readonly source?: string;
+  readonly destination?: string;
+  readonly srcSpec?: readonly SpecEntry[];
+  readonly dstSpec?: readonly SpecEntry[];
+  /** Wall time spent validating this line, in milliseconds. */
+  readonly durationMs?: number;
+  readonly requests?: Partial<RequestCounts>;
+  /** Docker Hub `ratelimit-remaining` seen last while validating this line. */
+  readonly rateLimitRemaining?: number;
+}

@@ -1,0 +1,114 @@
+/**
+ * Ports: the only ways the use cases in lib/pipeline and lib/validate touch the outside world.
+ * Local adapters (directory, in-memory queue) and AWS adapters (S3, SQS) implement the same
+ * interfaces and pass the same contract suites in test/contracts/.
+ */
+import type { ImageRef, RequestCounts } from './core/types.js';
+
+// ---------------------------------------------------------------- registry
+
+/** What a HEAD on a manifest tells. */
+export interface ManifestHead {
+  readonly digest: string;
+  readonly mediaType: string;
+  readonly size: number;
+}
+
+/** A manifest body whose digest has been verified (by digest) or computed (by tag). */
+export interface FetchedManifest extends ManifestHead {
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Read-only registry access for one side (source or destination) of a run.
+ *
+ * Fail-closed contract: methods return `null`/`false` ONLY when the registry proved absence
+ * (HTTP 404 or an `*_UNKNOWN` error code). Every other obstacle (auth, TLS, network, 429/5xx
+ * after retries, malformed bodies, digest mismatch, timeouts) throws a `MirrorValidateError`
+ * whose `code` is an `ErrorCode` (AUTH, TLS, NETWORK, RATE_LIMITED, MALFORMED, TIMEOUT).
+ */
+export interface RegistryReader {
+  /** `reference` is a tag or a `sha256:` digest. */
+  headManifest(repo: ImageRef, reference: string): Promise<ManifestHead | null>;
+  /** Full Accept list; body capped at 4 MiB; sha256 verified when `reference` is a digest. */
+  getManifest(repo: ImageRef, reference: string): Promise<FetchedManifest | null>;
+  /** Small blobs only (image configs); sha256 verified. */
+  getBlob(repo: ImageRef, digest: string, maxBytes?: number): Promise<Uint8Array | null>;
+  headBlob(repo: ImageRef, digest: string): Promise<boolean>;
+}
+
+/** Per-line accounting that a registry reader can fill in. */
+export interface RequestStats {
+  readonly counts: RequestCounts;
+  /** Last Docker Hub `ratelimit-remaining` seen, if any. */
+  rateLimitRemaining?: number;
+}
+
+// ---------------------------------------------------------------- object store
+
+export interface PutOptions {
+  readonly contentType?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Create only: resolve `false` (and write nothing) if the key already exists. */
+  readonly ifNoneMatch?: boolean;
+}
+
+export interface ObjectInfo {
+  readonly key: string;
+  readonly size: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly lastModified: Date;
+}
+
+/** A bucket: S3 in AWS, a directory locally. Keys use `/` separators. */
+export interface ObjectStore {
+  get(key: string): Promise<Uint8Array | null>;
+  /** Streamed read for large objects (image lists); null when absent. */
+  getStream(key: string): Promise<AsyncIterable<Uint8Array> | null>;
+  head(key: string): Promise<ObjectInfo | null>;
+  /** Resolves true when written; false only when `ifNoneMatch` and the key existed. */
+  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<boolean>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Keys under `prefix`, in lexicographic order. */
+  list(prefix: string): AsyncIterable<string>;
+}
+
+// ---------------------------------------------------------------- work queue
+
+export interface QueueMessage<T> {
+  readonly id: string;
+  /** Opaque handle for ack/release; changes with every receive. */
+  readonly receipt: string;
+  readonly body: T;
+  /** 1 on first delivery (SQS `ApproximateReceiveCount`). */
+  readonly receiveCount: number;
+}
+
+/**
+ * At-least-once work queue with SQS semantics: received messages are invisible for the
+ * visibility timeout, come back if not acked, and move to the dead-letter queue after
+ * `maxReceiveCount` receives.
+ */
+export interface WorkQueue<T> {
+  /** Sends every body (batched by the adapter: at most 10 per call for SQS). */
+  send(bodies: readonly T[]): Promise<void>;
+  /** Up to `max` visible messages; may wait up to `waitMs` for one to arrive. */
+  receive(max: number, waitMs?: number): Promise<QueueMessage<T>[]>;
+  /** Delete: the message is done. */
+  ack(message: QueueMessage<T>): Promise<void>;
+  /** Make the message visible again after `delayMs` (default 0). */
+  release(message: QueueMessage<T>, delayMs?: number): Promise<void>;
+}
+
+// ---------------------------------------------------------------- manifest cache
+
+/**
+ * Content-addressed cache of manifest (and config) bytes. Content is immutable by digest, so
+ * entries never expire. A directory locally, S3 in Lambda. Implementations verify nothing:
+ * callers store only bytes whose sha256 they checked, and re-check on read.
+ */
+export interface ContentCache {
+  get(digest: string): Promise<Uint8Array | null>;
+  put(digest: string, bytes: Uint8Array): Promise<void>;
+}
