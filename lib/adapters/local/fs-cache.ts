@@ -1,0 +1,43 @@
+/**
+ * Content-addressed cache in a directory: `<dir>/sha256/<hex>`. Entries are immutable, so
+ * a write that races another write of the same digest is harmless (same bytes, atomic rename).
+ * Readers re-verify the digest (see lib/validate), so a corrupted file is a cache miss, never a verdict.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ContentCache } from '../../ports.js';
+
+const DIGEST = /^(sha256):([a-f0-9]{64})$/;
+
+export class FsContentCache implements ContentCache {
+  constructor(private readonly dir: string) {}
+
+  private path(digest: string): string | null {
+    const m = DIGEST.exec(digest);
+    return m ? join(this.dir, m[1]!, m[2]!) : null;
+  }
+
+  async get(digest: string): Promise<Uint8Array | null> {
+    const p = this.path(digest);
+    if (!p) return null;
+    try {
+      return new Uint8Array(await readFile(p));
+    } catch {
+      return null;
+    }
+  }
+
+  async put(digest: string, bytes: Uint8Array): Promise<void> {
+    const p = this.path(digest);
+    if (!p) return;
+    try {
+      await mkdir(join(p, '..'), { recursive: true });
+      const tmp = `${p}.${randomUUID()}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, p);
+    } catch {
+      // A cache that cannot be written only costs requests; never fail a run for it.
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Command-line flags of `mirror-validate`, with hangar 2023's names and defaults
+ * (see reference/hangar-behaviour.md §3), turned into a typed configuration.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import type { RunSettings } from '../core/settings.js';
+import { DEFAULT_SETTINGS } from '../core/settings.js';
+import { CliError } from './errors.js';
+
+export interface CliConfig {
+  readonly file: string;
+  readonly failedFile: string;
+  readonly reportFile?: string;
+  readonly jobs: number;
+  readonly debug: boolean;
+  readonly caFile?: string;
+  readonly cacheDir?: string;
+  readonly timeoutSeconds: number;
+  readonly settings: RunSettings;
+  /** Warnings produced while reading flags (e.g. the jobs clamp), printed by the caller. */
+  readonly warnings: readonly string[];
+}
+
+function splitList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function parseBool(value: string | boolean | undefined, flag: string): boolean {
+  if (value === undefined || value === true) return true;
+  if (value === false) return false;
+  const v = value.toLowerCase();
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new CliError('USAGE', `invalid value "${value}" for ${flag}: expected true or false`);
+}
+
+/** hangar 2023: above 20 becomes 20, below 1 becomes 1, each with a warning. */
+export function clampJobs(raw: string, warnings: string[]): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new CliError('USAGE', `invalid value "${raw}" for --jobs: expected a whole number`);
+  if (n > 20) {
+    warnings.push('worker count should be <= 20', 'change worker count to 20');
+    return 20;
+  }
+  if (n < 1) {
+    warnings.push(`invalid worker count: ${n}`, 'change worker count to 1');
+    return 1;
+  }
+  return n;
+}
+
+/** The commander program for the validate command (flags only; the action is the caller's). */
+export function buildProgram(): Command {
+  return new Command('mirror-validate')
+    .description('Check that the images of a list were mirrored completely and correctly')
+    .option('-f, --file <path>', 'image list file')
+    .option('-s, --source <registry>', 'source registry override (env SOURCE_REGISTRY)')
+    .option('-d, --destination <registry>', 'destination registry override (env DEST_REGISTRY)')
+    .option('-a, --arch <list>', 'architectures, comma separated', DEFAULT_SETTINGS.arch.join(','))
+    .option('--os <list>', 'operating systems, comma separated', DEFAULT_SETTINGS.os.join(','))
+    .option('-j, --jobs <n>', 'concurrent validations, 1 to 20', '1')
+    .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default('mirror-validate-failed.txt'))
+    .addOption(new Option('--output <file>', 'alias of --failed').hideHelp())
+    .option('--default-project <name>', 'project for destinations without one', DEFAULT_SETTINGS.defaultProject)
+    .option('--report <file>', 'write a JSON report of every line')
+    .option('--deep', 'also check that config and layer blobs exist in the destination', false)
+    .option('--attestations', 'compare attestation manifests too', false)
+    .option('--tls-verify [bool]', 'verify TLS certificates; false also allows plain HTTP', 'true')
+    .option('--ca-file <path>', 'extra CA certificate(s) to trust, PEM')
+    .option('--cache-dir <dir>', 'content-addressed manifest cache directory')
+    .option('--no-cache', 'do not use the manifest cache')
+    .option('--timeout <seconds>', 'time limit for one image', '600')
+    .option('--debug', 'print request traces (secrets redacted)', false)
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+}
+
+/** `$XDG_CACHE_HOME/mirror-validate`, else `~/.cache/mirror-validate`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string | undefined {
+  const base = env.XDG_CACHE_HOME || (env.HOME ? `${env.HOME}/.cache` : undefined);
+  return base ? `${base}/mirror-validate` : undefined;
+}
+
+/** Reads argv (without node and script) and the environment into a CliConfig. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
+  const program = buildProgram();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) throw err;
+      throw new CliError('USAGE', err.message.replace(/^error: /, ''), { cause: err });
+    }
+    throw err;
+  }
+  const o = program.opts();
+  if (!o.file) throw new CliError('USAGE', 'image list file name not specified (use -f FILE)');
+  const warnings: string[] = [];
+  const jobs = clampJobs(String(o.jobs), warnings);
+  const timeoutSeconds = Number(o.timeout);
+  if (!(timeoutSeconds > 0)) throw new CliError('USAGE', `invalid value "${o.timeout}" for --timeout: expected seconds > 0`);
+  const arch = splitList(String(o.arch));
+  const os = splitList(String(o.os));
+  if (arch.length === 0) throw new CliError('USAGE', '--arch must name at least one architecture');
+  if (os.length === 0) throw new CliError('USAGE', '--os must name at least one operating system');
+  const sourceRegistry = o.source || env.SOURCE_REGISTRY || undefined;
+  const destRegistry = o.destination || env.DEST_REGISTRY || undefined;
+  return {
+    file: String(o.file),
+    failedFile: String(o.output ?? o.failed),
+    reportFile: o.report,
+    jobs,
+    debug: Boolean(o.debug),
+    caFile: o.caFile,
+    cacheDir: o.cache === false ? undefined : (o.cacheDir ?? defaultCacheDir(env)),
+    timeoutSeconds,
+    warnings,
+    settings: {
+      sourceRegistry,
+      destRegistry,
+      defaultProject: String(o.defaultProject),
+      arch,
+      os,
+      deep: Boolean(o.deep),
+      attestations: Boolean(o.attestations),
+      tlsVerify: parseBool(o.tlsVerify, '--tls-verify'),
+    },
+  };
+}
