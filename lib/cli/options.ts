@@ -105,6 +105,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   const os = splitList(String(o.os));
   if (arch.length === 0) throw new CliError('USAGE', '--arch must name at least one architecture');
   if (os.length === 0) throw new CliError('USAGE', '--os must name at least one operating system');
+  if (o.report && !/\.json$/i.test(String(o.report))) {
+    throw new CliError('USAGE', `unsupported report format "${o.report}": use a .json file`);
+  }
   const sourceRegistry = o.source || env.SOURCE_REGISTRY || undefined;
   const destRegistry = o.destination || env.DEST_REGISTRY || undefined;
   return {

@@ -1,0 +1,104 @@
+/**
+ * `mirror-validate` end to end on one machine: flags -> list -> embedded pipeline
+ * (directory as bucket, in-memory queue) -> failed file, report, exit code.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { CommanderError } from 'commander';
+import { isCodedError } from '../core/errors.js';
+import type { LineResult } from '../core/types.js';
+import { FsObjectStore } from '../adapters/local/fs-store.js';
+import { FsContentCache } from '../adapters/local/fs-cache.js';
+import { runLocally } from '../pipeline/local-run.js';
+import { createCredentialResolver } from '../registry/credentials.js';
+import { createValidator } from '../engine/validator.js';
+import { CliError } from './errors.js';
+import { parseCli, type CliConfig } from './options.js';
+import { checkListFile, readListChunks } from './list-file.js';
+import { parseListStream } from './parse-stream.js';
+import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
+import { writeOutputs, summaryLine, exitCodeFor } from './outputs.js';
+
+export interface Stream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIo {
+  readonly stdout: Stream;
+  readonly stderr: Stream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Runs the command; resolves the process exit code. Never throws. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let cfg: CliConfig;
+  try {
+    cfg = parseCli(argv, io.env);
+  } catch (err) {
+    if (err instanceof CommanderError) return 0; // --help
+    io.stderr.write(`mirror-validate: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const progress = io.stderr.isTTY ? ttyProgress(io.stderr) : plainProgress(io.stderr);
+  for (const w of cfg.warnings) progress.warn(w);
+  try {
+    return await execute(cfg, io, progress);
+  } catch (err) {
+    progress.done();
+    io.stderr.write(`mirror-validate: ${fatalMessage(err, cfg.debug)}\n`);
+    return 2;
+  }
+}
+
+function fatalMessage(err: unknown, debug: boolean): string {
+  if (err instanceof CliError || isCodedError(err)) return err.message;
+  const msg = err instanceof Error ? err.message : String(err);
+  return debug && err instanceof Error && err.stack ? `internal error: ${err.stack}` : `internal error: ${msg}`;
+}
+
+async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promise<number> {
+  await checkListFile(cfg.file);
+  const ca = cfg.caFile ? await readCa(cfg.caFile) : undefined;
+  const validator = createValidator({
+    settings: cfg.settings,
+    sourceCredentials: createCredentialResolver({ side: 'source', env: io.env }),
+    destCredentials: createCredentialResolver({ side: 'destination', env: io.env }),
+    ca,
+    cache: cfg.cacheDir ? new FsContentCache(cfg.cacheDir) : undefined,
+    timeoutMs: cfg.timeoutSeconds * 1000,
+    debug: cfg.debug ? (line) => progress.info(`[DEBUG] ${line}`) : undefined,
+  });
+  const workDir = await mkdtemp(join(tmpdir(), 'mirror-validate-'));
+  const started = new Date();
+  try {
+    const outcome = await runLocally({
+      runId: `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+      lines: parseListStream(readListChunks(cfg.file), cfg.settings),
+      settings: cfg.settings,
+      validate: (item) => validator.validate(item),
+      store: new FsObjectStore(workDir),
+      jobs: cfg.jobs,
+      onResult: (r: LineResult) => progress.result(r),
+      onTotal: (n: number) => progress.total(n),
+    });
+    progress.done();
+    await writeOutputs(cfg, outcome.results, { startedAt: started, finishedAt: new Date() });
+    io.stderr.write(`${summaryLine(outcome.results, Date.now() - started.getTime())}\n`);
+    return exitCodeFor(outcome.results);
+  } finally {
+    await validator.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function readCa(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError('USAGE', `cannot read --ca-file "${path}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The validate step wired to real registries: two registry clients (source side and
+ * destination side, each with its own credentials), the content cache, a per-image time
+ * limit and per-line request accounting. The CLI and the validator Lambda both build one.
+ */
+import type { ContentCache, RequestStats } from '../ports.js';
+import type { LineResult, RequestCounts } from '../core/types.js';
+import type { RunSettings, WorkItem } from '../core/settings.js';
+import type { Credential } from '../registry/client.js';
+import { RegistryClient } from '../registry/client.js';
+import { validateImage } from '../validate/validate-image.js';
+import { formatReference } from '../core/ref.js';
+
+export interface ValidatorOptions {
+  readonly settings: RunSettings;
+  readonly sourceCredentials?: (registry: string) => Promise<Credential | undefined>;
+  readonly destCredentials?: (registry: string) => Promise<Credential | undefined>;
+  /** Extra trusted CA certificates (PEM). */
+  readonly ca?: string;
+  /** When set, only these registries may be contacted (Lambda). */
+  readonly allowlist?: readonly string[];
+  readonly cache?: ContentCache;
+  /** Time limit for one image; past it the line is ERROR TIMEOUT. */
+  readonly timeoutMs: number;
+  readonly debug?: (line: string) => void;
+  /** Retry tuning (tests shorten it). */
+  readonly retry?: { retries?: number; baseMs?: number; maxMs?: number };
+}
+
+export interface Validator {
+  validate(item: WorkItem): Promise<LineResult>;
+  close(): Promise<void>;
+}
+
+export function zeroCounts(): RequestCounts {
+  return { manifestHead: 0, manifestGet: 0, blobHead: 0, blobGet: 0, token: 0, ping: 0, retries: 0 };
+}
+
+function timeout(ms: number, item: WorkItem): { promise: Promise<LineResult>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<LineResult>((resolve) => {
+    timer = setTimeout(() => resolve({
+      line: item.line,
+      input: item.input,
+      status: 'ERROR',
+      code: 'TIMEOUT',
+      message: `validation did not finish within ${Math.round(ms / 1000)} s`,
+      source: formatReference(item.source),
+      destination: formatReference(item.destination),
+    }), ms);
+    timer.unref?.();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+export function createValidator(opts: ValidatorOptions): Validator {
+  const common = {
+    tlsVerify: opts.settings.tlsVerify,
+    ca: opts.ca,
+    allowlist: opts.allowlist ? [...opts.allowlist] : undefined,
+    debug: opts.debug,
+    retry: opts.retry,
+  };
+  const source = new RegistryClient({ ...common, credentials: opts.sourceCredentials });
+  const destination = new RegistryClient({ ...common, credentials: opts.destCredentials });
+  const filter = { arch: opts.settings.arch, os: opts.settings.os, attestations: opts.settings.attestations };
+
+  return {
+    async validate(item) {
+      const started = Date.now();
+      const stats: RequestStats = { counts: zeroCounts() };
+      const limit = timeout(opts.timeoutMs, item);
+      const result = await Promise.race([
+        validateImage(item, {
+          source: source.reader(stats),
+          destination: destination.reader(stats),
+          filter,
+          deep: opts.settings.deep,
+          cache: opts.cache,
+        }),
+        limit.promise,
+      ]).finally(limit.cancel);
+      return {
+        ...result,
+        durationMs: Date.now() - started,
+        requests: { ...stats.counts },
+        ...(stats.rateLimitRemaining !== undefined ? { rateLimitRemaining: stats.rateLimitRemaining } : {}),
+      };
+    },
+    async close() {
+      await Promise.all([source.close(), destination.close()]);
+    },
+  };
+}
