@@ -1,0 +1,172 @@
+/**
+ * Image list lines (SPEC §2). One line gives an image pair, an INVALID result, or nothing.
+ *
+ * - Each line's raw text loses a leading UTF-8 BOM (`\uFEFF`, on any line, not only line 1), then
+ *   is trimmed (`String.prototype.trim`: spaces, tabs, CR and other Unicode white space).
+ * - Blank lines and comment lines (starting with `#` or `//` after trimming) give `null`.
+ *   Comments are recognised before the length check, so an over-long comment is still a comment.
+ * - Lines longer than {@link MAX_LINE_LENGTH} characters (after trimming) are `LINE_TOO_LONG`.
+ * - Fields are separated by any run of spaces and tabs.
+ * - Mirror format, 3 fields `SOURCE DESTINATION TAG`: SOURCE and DESTINATION are names without
+ *   tag or digest; the source is `constructSource(SOURCE, -s):TAG`, the destination
+ *   `constructDestination(DESTINATION, -d, defaultProject):TAG` (see overrides.ts).
+ * - Default format, 1 field `[registry/]repo[:tag][@digest]`: the name part gets the `-s` override
+ *   for the source and the `-d` override plus default project for the destination, exactly as in
+ *   the mirror format. The source keeps the line's tag and digest (tag `latest` when it has
+ *   neither); with a digest, the source is inspected by digest. The destination gets the line's tag,
+ *   or `latest`, and never a digest (a mirror tool pushes by tag). Without `-d` the destination
+ *   registry is the line's own registry: callers should require `-d` for default-format lists.
+ * - Any other shape is `INVALID_FORMAT`; a bad reference or tag is `INVALID_REFERENCE`.
+ *   INVALID messages start with `line N: `.
+ *
+ * An empty list (no line left after blanks and comments) is fatal: see {@link assertHasImages}.
+ */
+import { MirrorValidateError } from './errors.js';
+import { constructDestination, constructSource } from './overrides.js';
+import { checkTag, DEFAULT_TAG, parseReference, RefError, splitReference } from './ref.js';
+import type { RunSettings } from './settings.js';
+import type { ImageRef, InvalidCode } from './types.js';
+
+/** Longest accepted line, in characters after trimming. */
+export const MAX_LINE_LENGTH = 4096;
+
+/** Fatal list problems. `NOT_TEXT`: NUL bytes; `NO_IMAGES`: nothing but blanks and comments. */
+export type ListErrorCode = 'NOT_TEXT' | 'NO_IMAGES';
+
+/** A list that cannot be processed at all (the CLI exits 2). */
+export class ListError extends MirrorValidateError<ListErrorCode> {}
+
+/** The settings that line parsing needs. */
+export type ListSettings = Pick<RunSettings, 'sourceRegistry' | 'destRegistry' | 'defaultProject'>;
+
+/** A line that names an image pair to validate. `input` is the trimmed line. */
+export interface ImageLine {
+  readonly kind: 'image';
+  readonly line: number;
+  readonly input: string;
+  readonly source: ImageRef;
+  readonly destination: ImageRef;
+}
+
+/** A line that could not be parsed; `message` starts with `line N: `. */
+export interface InvalidLine {
+  readonly kind: 'invalid';
+  readonly line: number;
+  readonly input: string;
+  readonly code: InvalidCode;
+  readonly message: string;
+}
+
+export type ParsedLine = ImageLine | InvalidLine;
+
+/** `text` cut to {@link MAX_LINE_LENGTH} characters, with `…` when something was cut. */
+export function truncateInput(text: string): string {
+  return text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}…` : text;
+}
+
+/** The trimmed, BOM-less text of a raw line. */
+export function cleanLine(raw: string): string {
+  return raw.replace(/^\uFEFF/, '').trim();
+}
+
+/** True for `#` and `//` comment lines (of already trimmed text). */
+export function isComment(trimmed: string): boolean {
+  return trimmed.startsWith('#') || trimmed.startsWith('//');
+}
+
+/** Builds an INVALID result. */
+export function invalidLine(line: number, input: string, code: InvalidCode, reason: string): InvalidLine {
+  return { kind: 'invalid', line, input, code, message: `line ${line}: ${reason}` };
+}
+
+function noTagOrDigest(column: string, name: string): void {
+  const last = name.split('/').pop() ?? '';
+  if (name.includes('@') || last.includes(':')) {
+    throw new RefError(`${column} "${name}" must not contain a tag or digest (the tag goes in the TAG column)`);
+  }
+}
+
+/** Parses a constructed name plus suffix, prefixing errors with the column they come from. */
+function refIn(column: string, text: string): ImageRef {
+  try {
+    return parseReference(text);
+  } catch (err) {
+    if (err instanceof RefError) throw new RefError(`${column}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+function mirrorLine(fields: readonly [string, string, string], s: ListSettings): [ImageRef, ImageRef] {
+  const [src, dst, tag] = fields;
+  noTagOrDigest('source', src);
+  noTagOrDigest('destination', dst);
+  checkTag(tag);
+  return [
+    refIn('source', `${constructSource(src, s.sourceRegistry)}:${tag}`),
+    refIn('destination', `${constructDestination(dst, s.destRegistry, s.defaultProject)}:${tag}`),
+  ];
+}
+
+function defaultLine(text: string, s: ListSettings): [ImageRef, ImageRef] {
+  parseReference(text); // validates the line as written, with its own error messages
+  const { name, tag, digest } = splitReference(text);
+  const suffix = `${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`;
+  return [
+    refIn('source', `${constructSource(name, s.sourceRegistry)}${suffix}`),
+    refIn('destination', `${constructDestination(name, s.destRegistry, s.defaultProject)}:${tag ?? DEFAULT_TAG}`),
+  ];
+}
+
+/**
+ * Parses one list line.
+ *
+ * @param raw the line without its `\n` (a trailing `\r` is trimmed).
+ * @param lineNo 1-based line number, used in results and messages.
+ * @returns `null` for blank and comment lines.
+ */
+export function parseListLine(raw: string, lineNo: number, settings: ListSettings): ParsedLine | null {
+  const text = cleanLine(raw);
+  if (text === '' || isComment(text)) return null;
+  if (text.length > MAX_LINE_LENGTH) {
+    return invalidLine(lineNo, truncateInput(text), 'LINE_TOO_LONG',
+      `line is too long (${text.length} characters, limit ${MAX_LINE_LENGTH})`);
+  }
+  const fields = text.split(/[ \t]+/);
+  try {
+    let refs: [ImageRef, ImageRef];
+    if (fields.length === 3) refs = mirrorLine(fields as [string, string, string], settings);
+    else if (fields.length === 1) refs = defaultLine(text, settings);
+    else {
+      return invalidLine(lineNo, text, 'INVALID_FORMAT',
+        `expected "SOURCE DESTINATION TAG" or one image reference, got ${fields.length} fields`);
+    }
+    return { kind: 'image', line: lineNo, input: text, source: refs[0], destination: refs[1] };
+  } catch (err) {
+    if (err instanceof RefError) return invalidLine(lineNo, text, 'INVALID_REFERENCE', err.message);
+    throw err;
+  }
+}
+
+/**
+ * Parses a whole list text (tests and small lists). Lines are split on `\n`.
+ *
+ * @throws ListError `NOT_TEXT` when the text contains a NUL character.
+ */
+export function parseListText(text: string, settings: ListSettings): ParsedLine[] {
+  if (text.includes('\0')) throw new ListError('NOT_TEXT', 'file is not text (contains NUL bytes)');
+  const out: ParsedLine[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const parsed = parseListLine(raw, i + 1, settings);
+    if (parsed !== null) out.push(parsed);
+  });
+  return out;
+}
+
+/**
+ * Throws ListError `NO_IMAGES` ("no images in list") when `entries` is 0. Pass the number of
+ * non-null parse results (image AND invalid lines): a list of only invalid lines is not empty,
+ * its lines are reported as INVALID.
+ */
+export function assertHasImages(entries: number): void {
+  if (entries === 0) throw new ListError('NO_IMAGES', 'no images in list');
+}

@@ -1,0 +1,133 @@
+/**
+ * Image references: `[registry/]repo[:tag][@digest]`, parsed and normalised the way Docker does.
+ *
+ * - No registry means `docker.io`; `index.docker.io` and `registry-1.docker.io` are aliases of it.
+ *   A single-segment repository on docker.io gets `library/` (`nginx` -> `docker.io/library/nginx`).
+ * - The first path part is a registry when it contains `.` or `:`, is `localhost`, or has uppercase
+ *   letters (Docker's `splitDockerDomain`): `Foo/bar` names registry `Foo`, repository `bar`.
+ * - The repository path is lowercase and follows the distribution grammar; `registry/repository`
+ *   is at most 255 characters.
+ * - Tag defaults to `latest` when the reference has neither tag nor digest. A reference with a
+ *   digest and no tag keeps `tag` absent.
+ * - Digests: `sha256:` must be followed by exactly 64 lowercase hex characters; other algorithms
+ *   are accepted syntactically (`algo:hex`, 32+ hex characters).
+ *
+ * @example
+ * parseReference('nginx') // { registry: 'docker.io', repository: 'library/nginx', tag: 'latest' }
+ */
+import { MirrorValidateError } from './errors.js';
+import type { ImageRef } from './types.js';
+import {
+  ANY_DIGEST, DOCKER_HUB, DOCKER_HUB_ALIASES, DOCKER_HUB_API_HOST, IDENTIFIER, NAME_TOTAL_LENGTH_MAX,
+  PATH_COMPONENT, REGISTRY_HOST, SHA256_DIGEST, TAG,
+} from './ref-grammar.js';
+
+/** A reference (or one of its parts) that does not follow the grammar. The message names the part. */
+export class RefError extends MirrorValidateError<'INVALID_REFERENCE'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_REFERENCE', message, options);
+  }
+}
+
+/** The tag used when a reference has neither tag nor digest. */
+export const DEFAULT_TAG = 'latest';
+
+/** Throws a RefError unless `tag` is a valid tag. */
+export function checkTag(tag: string): void {
+  if (!TAG.test(tag)) throw new RefError(`invalid tag "${tag}"`);
+}
+
+/** Throws a RefError unless `digest` is `sha256:<64 lowercase hex>` (or another syntactically valid digest). */
+export function checkDigest(digest: string): void {
+  if (/^sha256:/i.test(digest)) {
+    if (!SHA256_DIGEST.test(digest)) {
+      throw new RefError(`digest "${digest}" must be sha256 with 64 lowercase hex characters`);
+    }
+  } else if (!ANY_DIGEST.test(digest)) {
+    throw new RefError(`invalid digest "${digest}"`);
+  }
+}
+
+/** Canonical registry name: the Docker Hub aliases become `docker.io`, anything else is kept. */
+export function canonicalRegistry(registry: string): string {
+  return DOCKER_HUB_ALIASES.has(registry.toLowerCase()) ? DOCKER_HUB : registry;
+}
+
+/** True when the first part of a name is a registry host by Docker's rule. */
+function looksLikeRegistry(first: string): boolean {
+  return first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+}
+
+/** Splits `name[:tag][@digest]` into its three texts (tag/digest undefined when absent). */
+export function splitReference(text: string): { name: string; tag?: string; digest?: string } {
+  let rest = text;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at !== -1) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), ...(digest !== undefined && { digest }) };
+  }
+  return { name: rest, ...(digest !== undefined && { digest }) };
+}
+
+/** Validates a repository path and returns it (with `library/` added on Docker Hub). */
+function normaliseRepository(registry: string, path: string): string {
+  if (path !== path.toLowerCase()) throw new RefError(`repository "${path}" must be lowercase`);
+  if (!path.split('/').every((c) => PATH_COMPONENT.test(c))) {
+    throw new RefError(`invalid repository name "${path}"`);
+  }
+  return registry === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
+}
+
+/**
+ * Parses and normalises `[registry/]repo[:tag][@digest]`.
+ *
+ * @throws RefError with a one-line message naming the offending part.
+ */
+export function parseReference(text: string): ImageRef {
+  if (text === '') throw new RefError('empty image reference');
+  const { name, tag, digest } = splitReference(text);
+  if (digest !== undefined) checkDigest(digest);
+  if (tag !== undefined) checkTag(tag);
+  if (name === '') throw new RefError(`missing repository name in "${text}"`);
+  if (IDENTIFIER.test(name)) {
+    throw new RefError(`invalid repository name "${name}": a 64-character hex string looks like an image ID`);
+  }
+  const slash = name.indexOf('/');
+  const first = slash === -1 ? '' : name.slice(0, slash);
+  let registry = DOCKER_HUB;
+  let path = name;
+  if (slash !== -1 && looksLikeRegistry(first)) {
+    if (!REGISTRY_HOST.test(first)) throw new RefError(`invalid registry host "${first}"`);
+    registry = canonicalRegistry(first);
+    path = name.slice(slash + 1);
+  }
+  if (path === '') throw new RefError(`missing repository name in "${text}"`);
+  const repository = normaliseRepository(registry, path);
+  const full = `${registry}/${repository}`;
+  if (full.length > NAME_TOTAL_LENGTH_MAX) {
+    throw new RefError(`image name "${full}" is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+  }
+  return {
+    registry,
+    repository,
+    ...(tag !== undefined ? { tag } : digest === undefined ? { tag: DEFAULT_TAG } : {}),
+    ...(digest !== undefined && { digest }),
+  };
+}
+
+/** `registry/repo:tag`, `registry/repo@digest` or `registry/repo:tag@digest`. */
+export function formatReference(ref: ImageRef): string {
+  const tag = ref.tag !== undefined ? `:${ref.tag}` : '';
+  const digest = ref.digest !== undefined ? `@${ref.digest}` : '';
+  return `${ref.registry}/${ref.repository}${tag}${digest}`;
+}
+
+/** The host to send registry API requests to: `registry-1.docker.io` for Docker Hub, else the registry. */
+export function apiHost(registry: string): string {
+  return canonicalRegistry(registry) === DOCKER_HUB ? DOCKER_HUB_API_HOST : registry;
+}
