@@ -1,0 +1,52 @@
+/**
+ * Result messages. The wording of the seed document's FAQ is kept (with its typos fixed) so
+ * users can look messages up: `destination manifest does not exist`,
+ * `destination manifest MIME type unknown: <type>`, `destination manifest list length should be 1`,
+ * `source <field> "<a>" != dest <field> "<b>"`.
+ */
+
+export const DEST_NOT_FOUND = 'destination manifest does not exist';
+export const SOURCE_NOT_FOUND = 'source manifest does not exist';
+export const DEST_LIST_LENGTH = 'destination manifest list length should be 1';
+/** Appended to list digest mismatches (FAQ item 5). */
+export const UPSTREAM_UPDATED = 'the upstream image was updated and the mirror was not: run mirror again';
+
+/** `destination manifest MIME type unknown: <type>` */
+export function destMediaType(mediaType: string): string {
+  return `destination manifest MIME type unknown: ${mediaType || '(none)'}`;
+}
+
+/** `source <field> "<a>" != dest <field> "<b>"` */
+export function fieldMismatch(field: string, source: string, dest: string): string {
+  return `source ${field} "${source}" != dest ${field} "${dest}"`;
+}
+
+/** `dest os.version is "<v>", should be empty` */
+export function osVersionNotEmpty(version: string): string {
+  return `dest os.version is "${version}", should be empty`;
+}
+
+/** hangar's list mismatch headline: `source manifest "<src>" != dest "<dst>", tag "<tag>"`. */
+export function listMismatch(source: string, dest: string, tag: string): string {
+  return `source manifest "${source}" != dest "${dest}", tag "${tag}"`;
+}
+
+/** PASS line body, as hangar prints it: `[<src>] == [<dst>]`. */
+export function passed(source: string, dest: string): string {
+  return `[${source}] == [${dest}]`;
+}
+
+/** SKIPPED: the source has no entry for the requested platforms. */
+export function noMatchingPlatform(arch: readonly string[], os: readonly string[]): string {
+  return `skip: no image available for specified arch & OS list (arch ${arch.join(',')}, os ${os.join(',')})`;
+}
+
+/** CHILD_MISSING: a matched child of the destination list is gone. */
+export function childMissing(digest: string, platform: string): string {
+  return `destination child manifest ${digest} (${platform}) does not exist`;
+}
+
+/** BLOB_MISSING (`--deep`): a config or layer blob of a destination manifest is gone. */
+export function blobMissing(digest: string, platform: string): string {
+  return `destination blob ${digest} of ${platform} does not exist`;
+}
