@@ -1,0 +1,137 @@
+/**
+ * ObjectStore on Amazon S3. Same semantics as the directory store (test/contracts):
+ * null for a missing key, create-only puts with `If-None-Match: *`, lexicographic listing.
+ */
+import {
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import type { ObjectInfo, ObjectStore, PutOptions } from '../../ports.js';
+import { AdapterError } from '../errors.js';
+import { assertValidKey, toBytes } from '../object-key.js';
+
+export interface S3StoreOptions {
+  readonly bucket: string;
+  /** Prefix prepended to every key (e.g. `tenant-a/`); empty by default. */
+  readonly prefix?: string;
+  readonly client?: S3Client;
+  /** Used when `client` is not given. Tests against s3rver need the checksum settings `WHEN_REQUIRED`. */
+  readonly clientConfig?: S3ClientConfig;
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'PreconditionFailed' || e?.$metadata?.httpStatusCode === 412
+    || e?.name === 'ConditionalRequestConflict' || e?.$metadata?.httpStatusCode === 409;
+}
+
+function ioError(op: string, key: string, err: unknown): AdapterError {
+  const name = (err as { name?: string })?.name ?? 'Error';
+  return new AdapterError('IO', `s3 ${op} ${JSON.stringify(key)} failed: ${name}`, { cause: err });
+}
+
+export class S3ObjectStore implements ObjectStore {
+  readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly prefix: string;
+
+  constructor(opts: S3StoreOptions) {
+    this.bucket = opts.bucket;
+    this.prefix = opts.prefix ?? '';
+    this.client = opts.client ?? new S3Client(opts.clientConfig ?? {});
+  }
+
+  private k(key: string): string {
+    assertValidKey(key);
+    return this.prefix + key;
+  }
+
+  async get(key: string): Promise<Uint8Array | null> {
+    const Key = this.k(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw ioError('get', key, err);
+    }
+  }
+
+  async getStream(key: string): Promise<AsyncIterable<Uint8Array> | null> {
+    const Key = this.k(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key }));
+      return (out.Body as unknown as AsyncIterable<Uint8Array>) ?? (async function* empty() {})();
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw ioError('get', key, err);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    const Key = this.k(key);
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key }));
+      return {
+        key,
+        size: out.ContentLength ?? 0,
+        metadata: { ...(out.Metadata ?? {}) },
+        lastModified: out.LastModified ?? new Date(0),
+      };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw ioError('head', key, err);
+    }
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
+    const Key = this.k(key);
+    try {
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.bucket,
+        Key,
+        Body: toBytes(body),
+        ContentType: options.contentType,
+        Metadata: options.metadata ? { ...options.metadata } : undefined,
+        IfNoneMatch: options.ifNoneMatch ? '*' : undefined,
+      }));
+      return true;
+    } catch (err) {
+      if (options.ifNoneMatch && isPreconditionFailed(err)) return false;
+      throw ioError('put', key, err);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const Key = this.k(key);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw ioError('delete', key, err);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    let ContinuationToken: string | undefined;
+    do {
+      let out;
+      try {
+        out = await this.client.send(new ListObjectsV2Command({
+          Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken,
+        }));
+      } catch (err) {
+        throw ioError('list', prefix, err);
+      }
+      for (const o of out.Contents ?? []) {
+        if (o.Key !== undefined) yield o.Key.slice(this.prefix.length);
+      }
+      ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (ContinuationToken);
+  }
+}
