@@ -1,0 +1,77 @@
+/**
+ * Proving that what the destination list points to is really there: child manifests (HEAD by
+ * digest) and, with `--deep`, their config and layer blobs.
+ */
+import { parseManifest } from '../core/manifest.js';
+import { blobMissing, childMissing } from '../core/messages.js';
+import { isAttestation, platformKey, platformOf } from '../core/platform.js';
+import type { Descriptor, ImageRef, ReasonCode, SpecEntry, Status } from '../core/types.js';
+import type { RegistryReader } from '../ports.js';
+import { mapLimit } from './concurrency.js';
+import { onSide } from './side-errors.js';
+
+/** The verdict part of a LineResult. */
+export interface Outcome {
+  readonly status: Status;
+  readonly code: ReasonCode | null;
+  readonly message: string;
+  readonly srcSpec?: readonly SpecEntry[];
+  readonly dstSpec?: readonly SpecEntry[];
+}
+
+/** A manifest whose blobs `--deep` checks, with a label for messages. */
+export interface BlobOwner {
+  readonly label: string;
+  readonly blobs: readonly Descriptor[];
+}
+
+/** `os/arch[/variant]` of a child, or `attestation`. */
+export function childLabel(d: Descriptor): string {
+  return isAttestation(d) ? 'attestation' : platformKey(platformOf(d));
+}
+
+/** HEADs every child; FAILED CHILD_MISSING naming each missing one, else null. */
+export async function checkChildren(
+  dest: RegistryReader, ref: ImageRef, children: readonly Descriptor[], limit: number,
+): Promise<Outcome | null> {
+  const found = await mapLimit(children, limit, (c) => onSide('destination', () => dest.headManifest(ref, c.digest)));
+  const missing = children.filter((_, i) => found[i] === null);
+  return missing.length === 0 ? null : childFailure(missing);
+}
+
+/**
+ * `--deep`: GETs every child (the GET replaces the HEAD) to learn its blobs, then HEADs every
+ * distinct config and layer blob. Foreign (non-distributable) layers are not expected in a
+ * registry and are skipped. `extra` adds blobs of a manifest already in hand.
+ */
+export async function checkDeep(
+  dest: RegistryReader, ref: ImageRef, children: readonly Descriptor[], extra: readonly BlobOwner[], limit: number,
+): Promise<Outcome | null> {
+  const fetched = await mapLimit(children, limit, (c) => onSide('destination', () => dest.getManifest(ref, c.digest)));
+  const missing = children.filter((_, i) => fetched[i] === null);
+  if (missing.length > 0) return childFailure(missing);
+  const owners: BlobOwner[] = [...extra];
+  children.forEach((c, i) => {
+    const got = fetched[i];
+    if (!got) return;
+    const m = parseManifest(got.bytes, got.mediaType);
+    if (m.kind === 'image') owners.push({ label: childLabel(c), blobs: [m.config, ...m.layers] });
+  });
+  const blobs = new Map<string, string>();
+  for (const o of owners) {
+    for (const b of o.blobs) if (!isForeign(b) && !blobs.has(b.digest)) blobs.set(b.digest, o.label);
+  }
+  const entries = [...blobs];
+  const present = await mapLimit(entries, limit, ([digest]) => onSide('destination', () => dest.headBlob(ref, digest)));
+  const absent = entries.filter((_, i) => !present[i]);
+  if (absent.length === 0) return null;
+  return { status: 'FAILED', code: 'BLOB_MISSING', message: absent.map(([d, label]) => blobMissing(d, label)).join('; ') };
+}
+
+function childFailure(missing: readonly Descriptor[]): Outcome {
+  return { status: 'FAILED', code: 'CHILD_MISSING', message: missing.map((c) => childMissing(c.digest, childLabel(c))).join('; ') };
+}
+
+function isForeign(d: Descriptor): boolean {
+  return d.mediaType.includes('foreign') || d.mediaType.includes('nondistributable');
+}

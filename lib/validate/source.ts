@@ -1,0 +1,74 @@
+/**
+ * Reading the source side with the fewest requests: reuse the destination body when the digests
+ * agree, else the content cache, else one GET by digest; plus the config blob of a single image.
+ */
+import type { SourceSide } from '../core/compare.js';
+import { parseImageConfig, parseManifest } from '../core/manifest.js';
+import { isImageConfig } from '../core/media-types.js';
+import { MirrorValidateError } from '../core/errors.js';
+import type { ImageRef, Platform } from '../core/types.js';
+import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js';
+import { cacheGet, cachePut } from './content.js';
+import { SideError, onSide } from './side-errors.js';
+
+/** Image configs are small; anything larger is not a config. */
+export const CONFIG_MAX_BYTES = 4 * 1024 * 1024;
+
+interface SourceDeps {
+  readonly source: RegistryReader;
+  readonly destination: RegistryReader;
+  readonly cache?: ContentCache;
+}
+
+/** The source manifest, its digest and (single image) platform. Throws SideError. */
+export async function readSource(
+  item: { source: ImageRef; destination: ImageRef },
+  deps: SourceDeps,
+  digest: string,
+  dest: FetchedManifest | null,
+): Promise<SourceSide> {
+  const same = dest !== null && dest.digest === digest;
+  let bytes: Uint8Array;
+  let contentType: string | undefined;
+  if (same) {
+    ({ bytes, mediaType: contentType } = dest);
+  } else {
+    const cached = await cacheGet(deps.cache, digest);
+    if (cached) {
+      bytes = cached;
+    } else {
+      const got = await onSide('source', () => deps.source.getManifest(item.source, digest));
+      if (!got) throw notFound(`manifest ${digest} does not exist`);
+      ({ bytes, mediaType: contentType } = got);
+      await cachePut(deps.cache, digest, bytes);
+    }
+  }
+  const manifest = await onSide('source', async () => parseManifest(bytes, contentType));
+  if (manifest.kind !== 'image' || !isImageConfig(manifest.config.mediaType)) return { manifest, digest };
+  const config = await readConfig(item, deps, manifest.config.digest, same);
+  return { manifest, digest, platform: config };
+}
+
+async function readConfig(
+  item: { source: ImageRef; destination: ImageRef },
+  deps: SourceDeps,
+  digest: string,
+  fromDestFirst: boolean,
+): Promise<Platform> {
+  let bytes = await cacheGet(deps.cache, digest);
+  const cached = bytes !== null;
+  if (!bytes && fromDestFirst) {
+    bytes = await onSide('destination', () => deps.destination.getBlob(item.destination, digest, CONFIG_MAX_BYTES));
+  }
+  if (!bytes) {
+    bytes = await onSide('source', () => deps.source.getBlob(item.source, digest, CONFIG_MAX_BYTES));
+    if (!bytes) throw notFound(`config blob ${digest} does not exist`);
+  }
+  if (!cached) await cachePut(deps.cache, digest, bytes);
+  const config = bytes;
+  return onSide('source', async () => parseImageConfig(config));
+}
+
+function notFound(message: string): SideError {
+  return new SideError('source', new MirrorValidateError('SOURCE_ERROR', message));
+}
