@@ -1,0 +1,50 @@
+/**
+ * Object key rules shared by every ObjectStore adapter, so that a key accepted by one
+ * adapter is accepted by all of them (the directory store needs them for safety; S3 would
+ * accept more, but then the two modes would diverge).
+ */
+import { AdapterError } from './errors.js';
+
+/** Keys are at most this many UTF-8 bytes (the S3 limit). */
+export const MAX_KEY_BYTES = 1024;
+
+/** First path segments the directory store keeps for itself. */
+export const RESERVED_SEGMENTS: readonly string[] = ['.mv-meta', '.mv-tmp'];
+
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
+
+/**
+ * Throws `AdapterError('INVALID_KEY')` unless `key` is a relative `/`-separated path with
+ * non-empty segments other than `.` and `..`.
+ *
+ * @example
+ * assertValidKey('runs/r1/run.json'); // ok
+ * assertValidKey('../etc/passwd');    // throws INVALID_KEY
+ */
+export function assertValidKey(key: string): void {
+  const reason = keyProblem(key);
+  if (reason) throw new AdapterError('INVALID_KEY', `invalid object key ${JSON.stringify(key.slice(0, 200))}: ${reason}`);
+}
+
+function keyProblem(key: string): string | null {
+  if (key.length === 0) return 'empty key';
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `longer than ${MAX_KEY_BYTES} bytes`;
+  if (FORBIDDEN.test(key)) return 'control character or backslash';
+  if (key.startsWith('/')) return 'absolute key';
+  const segments = key.split('/');
+  if (segments.some((s) => s === '')) return 'empty path segment';
+  if (segments.some((s) => s === '.' || s === '..')) return '"." or ".." segment';
+  if (RESERVED_SEGMENTS.includes(segments[0]!)) return 'reserved prefix';
+  return null;
+}
+
+/** Lexicographic order of keys by UTF-8 bytes, as S3 lists them. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** Body as bytes (strings are UTF-8 encoded). Always a fresh copy. */
+export function toBytes(body: Uint8Array | string): Uint8Array {
+  return typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : new Uint8Array(body);
+}

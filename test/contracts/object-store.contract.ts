@@ -1,0 +1,116 @@
+/**
+ * The behaviour every ObjectStore adapter must have (directory, memory, S3). Adapters call
+ * `objectStoreContract(name, factory)` from their own test file; `factory` may create a
+ * bucket or a directory asynchronously and hand back a `teardown`.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectStore } from '../../lib/ports.js';
+
+export interface ObjectStoreFixture {
+  readonly store: ObjectStore;
+  teardown?(): Promise<void>;
+}
+
+export type ObjectStoreFactory = () => ObjectStoreFixture | Promise<ObjectStoreFixture>;
+
+const text = (b: Uint8Array | null): string | null => (b ? Buffer.from(b).toString('utf8') : null);
+
+async function collect(it: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const k of it) out.push(k);
+  return out;
+}
+
+export function objectStoreContract(name: string, factory: ObjectStoreFactory): void {
+  describe(`ObjectStore contract: ${name}`, () => {
+    let fx: ObjectStoreFixture;
+    let store: ObjectStore;
+    beforeEach(async () => {
+      fx = await factory();
+      store = fx.store;
+    });
+    afterEach(async () => {
+      await fx.teardown?.();
+    });
+
+    it('returns null for a missing key on get, head and getStream', async () => {
+      expect(await store.get('nope/missing.json')).toBeNull();
+      expect(await store.head('nope/missing.json')).toBeNull();
+      expect(await store.getStream('nope/missing.json')).toBeNull();
+    });
+
+    it('round-trips strings as UTF-8 and binary bytes unchanged', async () => {
+      const binary = Uint8Array.from({ length: 256 }, (_, i) => i);
+      expect(await store.put('t/text.txt', 'héllo\n')).toBe(true);
+      expect(await store.put('t/bin', binary)).toBe(true);
+      expect(text(await store.get('t/text.txt'))).toBe('héllo\n');
+      expect([...(await store.get('t/bin'))!]).toEqual([...binary]);
+    });
+
+    it('keeps its own copy of the bytes put', async () => {
+      const body = Uint8Array.from([1, 2, 3]);
+      await store.put('t/copy', body);
+      body[0] = 9;
+      expect([...(await store.get('t/copy'))!]).toEqual([1, 2, 3]);
+    });
+
+    it('round-trips metadata and size through head; an overwrite replaces both', async () => {
+      await store.put('t/m.json', '{"a":1}', { contentType: 'application/json', metadata: { arch: 'amd64,arm64', run: 'r1' } });
+      const info = await store.head('t/m.json');
+      expect(info).toMatchObject({ key: 't/m.json', size: 7, metadata: { arch: 'amd64,arm64', run: 'r1' } });
+      expect(info!.lastModified).toBeInstanceOf(Date);
+      await store.put('t/m.json', 'xy');
+      expect(await store.head('t/m.json')).toMatchObject({ size: 2, metadata: {} });
+      expect(text(await store.get('t/m.json'))).toBe('xy');
+    });
+
+    it('ifNoneMatch creates a missing key and leaves an existing one untouched', async () => {
+      expect(await store.put('t/once', 'first', { ifNoneMatch: true })).toBe(true);
+      expect(await store.put('t/once', 'second', { ifNoneMatch: true })).toBe(false);
+      expect(text(await store.get('t/once'))).toBe('first');
+    });
+
+    it('ifNoneMatch lets exactly one of many concurrent writers win', async () => {
+      const bodies = Array.from({ length: 12 }, (_, i) => `writer-${i}`);
+      const won = await Promise.all(bodies.map((b) => store.put('t/race', b, { ifNoneMatch: true })));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(text(await store.get('t/race'))).toBe(bodies[won.indexOf(true)]);
+    });
+
+    it('delete is idempotent and makes the key creatable again', async () => {
+      await store.delete('t/never-there');
+      await store.put('t/gone', 'x', { metadata: { k: 'v' } });
+      await store.delete('t/gone');
+      await store.delete('t/gone');
+      expect(await store.get('t/gone')).toBeNull();
+      expect(await store.head('t/gone')).toBeNull();
+      expect(await store.put('t/gone', 'y', { ifNoneMatch: true })).toBe(true);
+      expect(await store.head('t/gone')).toMatchObject({ metadata: {} });
+    });
+
+    it('lists keys under a string prefix in lexicographic order, without internal files', async () => {
+      const keys = ['p/a/b', 'p/a-c', 'p/a0', 'p/ab/x', 'p/b', 'p/a/c/d', 'q/z', 'runs/r1/results/000000002.json', 'runs/r1/results/000000010.json'];
+      for (const k of [...keys].reverse()) await store.put(k, k, { metadata: { m: '1' } });
+      expect(await collect(store.list('p/'))).toEqual(['p/a-c', 'p/a/b', 'p/a/c/d', 'p/a0', 'p/ab/x', 'p/b']);
+      expect(await collect(store.list('p/a/'))).toEqual(['p/a/b', 'p/a/c/d']);
+      expect(await collect(store.list('p/a'))).toEqual(['p/a-c', 'p/a/b', 'p/a/c/d', 'p/a0', 'p/ab/x']);
+      expect(await collect(store.list('runs/r1/res'))).toEqual(['runs/r1/results/000000002.json', 'runs/r1/results/000000010.json']);
+      expect(await collect(store.list(''))).toHaveLength(keys.length);
+      expect(await collect(store.list('zzz/'))).toEqual([]);
+    });
+
+    it('streams a large object in chunks that add up to the bytes put', async () => {
+      const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);
+      await store.put('lists/big.txt', big);
+      const stream = await store.getStream('lists/big.txt');
+      const chunks: Uint8Array[] = [];
+      for await (const c of stream!) chunks.push(c);
+      expect(Buffer.compare(Buffer.concat(chunks), Buffer.from(big))).toBe(0);
+    });
+
+    it.each(['', '/abs', 'a//b', '../x', 'a/../b', 'a/./b', 'a/', 'a\\b', 'nul\u0000'])('rejects the unsafe key %j', async (key) => {
+      await expect(store.put(key, 'x')).rejects.toMatchObject({ code: 'INVALID_KEY' });
+      await expect(store.get(key)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    });
+  });
+}
