@@ -1,0 +1,118 @@
+/**
+ * Aggregation of line results: counts, the failed-list file (input format, so it can be fed
+ * back in) and the JSON report. Streaming-friendly: {@link addToSummary} folds one result at a
+ * time, so 100k lines need no second pass.
+ */
+import type { LineResult, RequestCounts, Status } from './types.js';
+
+/** Counts per status. */
+export interface Summary {
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  invalid: number;
+}
+
+const FIELD: Readonly<Record<Status, keyof Omit<Summary, 'total'>>> = {
+  PASS: 'passed',
+  FAILED: 'failed',
+  ERROR: 'errors',
+  SKIPPED: 'skipped',
+  INVALID: 'invalid',
+};
+
+/** All counts zero. */
+export function emptySummary(): Summary {
+  return { total: 0, passed: 0, failed: 0, errors: 0, skipped: 0, invalid: 0 };
+}
+
+/** Adds one result to `summary` (mutated and returned): a reducer for streams. */
+export function addToSummary(summary: Summary, result: Pick<LineResult, 'status'>): Summary {
+  summary.total += 1;
+  summary[FIELD[result.status]] += 1;
+  return summary;
+}
+
+/** Counts of every status. */
+export function summarize(results: Iterable<Pick<LineResult, 'status'>>): Summary {
+  const s = emptySummary();
+  for (const r of results) addToSummary(s, r);
+  return s;
+}
+
+/** True for the statuses that go into the failed list. */
+export function isFailure(status: Status): boolean {
+  return status === 'FAILED' || status === 'ERROR';
+}
+
+/**
+ * The failed-list file: trimmed original input of FAILED and ERROR lines, sorted by code unit
+ * (Go `sort.Strings`), de-duplicated, each followed by `\n`; `''` when nothing failed.
+ */
+export function failedFileContent(results: Iterable<Pick<LineResult, 'status' | 'input'>>): string {
+  const lines = new Set<string>();
+  for (const r of results) if (isFailure(r.status)) lines.add(r.input.trim());
+  const sorted = [...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sorted.map((l) => `${l}\n`).join('');
+}
+
+/** Run-level data that goes beside the summary and results. */
+export interface ReportMeta {
+  readonly runId?: string;
+  readonly startedAt: Date | string;
+  readonly finishedAt: Date | string;
+  readonly settings?: unknown;
+  /** Request totals of the run. */
+  readonly requests?: Partial<RequestCounts>;
+  /** Docker Hub `ratelimit-remaining` seen last. */
+  readonly rateLimitRemaining?: number;
+}
+
+/** One line of the JSON report. */
+export type ReportLine = Pick<LineResult, 'line' | 'input' | 'status' | 'code' | 'message'>
+  & Partial<Pick<LineResult, 'srcSpec' | 'dstSpec' | 'source' | 'destination' | 'durationMs' | 'requests'>>;
+
+/** The JSON report document. */
+export interface JsonReport {
+  readonly summary: Summary & { durationMs: number };
+  readonly results: ReportLine[];
+  readonly runId?: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly settings?: unknown;
+  readonly requests?: Partial<RequestCounts>;
+  readonly rateLimitRemaining?: number;
+}
+
+/** Builds the JSON report: summary with duration, results sorted by line, then run metadata. */
+export function buildJsonReport(results: Iterable<LineResult>, meta: ReportMeta): JsonReport {
+  const list = [...results].sort((a, b) => a.line - b.line);
+  const startedAt = iso(meta.startedAt);
+  const finishedAt = iso(meta.finishedAt);
+  const durationMs = Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) || 0;
+  return {
+    summary: { ...summarize(list), durationMs },
+    results: list.map(reportLine),
+    ...(meta.runId !== undefined && { runId: meta.runId }),
+    startedAt,
+    finishedAt,
+    ...(meta.settings !== undefined && { settings: meta.settings }),
+    ...(meta.requests !== undefined && { requests: meta.requests }),
+    ...(meta.rateLimitRemaining !== undefined && { rateLimitRemaining: meta.rateLimitRemaining }),
+  };
+}
+
+/** A result reduced to the report's fields; `code` is always present (null when none). */
+export function reportLine(r: LineResult): ReportLine {
+  const out: ReportLine = { line: r.line, input: r.input, status: r.status, code: r.code ?? null, message: r.message };
+  const optional = ['srcSpec', 'dstSpec', 'source', 'destination', 'durationMs', 'requests'] as const;
+  const extra: Record<string, unknown> = {};
+  for (const k of optional) if (r[k] !== undefined) extra[k] = r[k];
+  return { ...out, ...extra };
+}
+
+function iso(t: Date | string): string {
+  return typeof t === 'string' ? t : t.toISOString();
+}
