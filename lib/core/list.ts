@@ -86,10 +86,13 @@ function noTagOrDigest(column: string, name: string): void {
   }
 }
 
-/** Parses a constructed name plus suffix, prefixing errors with the column they come from. */
+/**
+ * Parses a name built by `constructRegistry` (its first segment is always the registry) plus its
+ * tag/digest suffix, prefixing errors with the column they come from.
+ */
 function refIn(column: string, text: string): ImageRef {
   try {
-    return parseReference(text);
+    return parseReference(text, { explicitRegistry: true });
   } catch (err) {
     if (err instanceof RefError) throw new RefError(`${column}: ${err.message}`, { cause: err });
     throw err;

@@ -4,7 +4,8 @@
  *
  * These work on a repository NAME without tag or digest (the SOURCE and DESTINATION columns of a
  * mirror-format line, or the name part of a default-format line) and return a name text, which the
- * caller then parses with `parseReference`. Docker Hub normalisation happens there: hangar left
+ * caller then parses with `parseReference(name, { explicitRegistry: true })` (the first segment of a
+ * constructed name is always its registry, even a dot-less override like `-d myhost/ns`). Docker Hub normalisation happens there: hangar left
  * `docker.io/nginx` for skopeo to normalise, `parseReference` turns it into
  * `docker.io/library/nginx` (same effect, SPEC §2 wins).
  *

@@ -83,12 +83,21 @@ function normaliseRepository(registry: string, path: string): string {
   return registry === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
 }
 
+/** Options of {@link parseReference}. */
+export interface ParseOptions {
+  /**
+   * The first path segment is the registry host even when it does not look like one. For names
+   * built by `constructRegistry`, whose first segment is always the registry (`-d myhost/ns`).
+   */
+  readonly explicitRegistry?: boolean;
+}
+
 /**
  * Parses and normalises `[registry/]repo[:tag][@digest]`.
  *
  * @throws RefError with a one-line message naming the offending part.
  */
-export function parseReference(text: string): ImageRef {
+export function parseReference(text: string, options: ParseOptions = {}): ImageRef {
   if (text === '') throw new RefError('empty image reference');
   const { name, tag, digest } = splitReference(text);
   if (digest !== undefined) checkDigest(digest);
@@ -101,7 +110,8 @@ export function parseReference(text: string): ImageRef {
   const first = slash === -1 ? '' : name.slice(0, slash);
   let registry = DOCKER_HUB;
   let path = name;
-  if (slash !== -1 && looksLikeRegistry(first)) {
+  if (options.explicitRegistry === true && slash === -1) throw new RefError(`missing repository name in "${text}"`);
+  if (slash !== -1 && (options.explicitRegistry === true || looksLikeRegistry(first))) {
     if (!REGISTRY_HOST.test(first)) throw new RefError(`invalid registry host "${first}"`);
     registry = canonicalRegistry(first);
     path = name.slice(slash + 1);
