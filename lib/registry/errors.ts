@@ -1,0 +1,105 @@
+/**
+ * The registry client's error family. Every obstacle that is not a proven absence ends here.
+ *
+ * Codes AUTH, TLS, NETWORK, RATE_LIMITED, MALFORMED and TIMEOUT match the `ErrorCode`s of the
+ * report one to one. NOT_ALLOWED is our own: the request was refused by the registry allowlist
+ * or an SSRF rule (token realm or redirect resolving to a private address) before it was sent.
+ * It is not an `ErrorCode`; the validate layer reports codes it does not know as ERROR
+ * (fail-closed), and may map NOT_ALLOWED to `SOURCE_ERROR`/`AUTH` as it sees fit.
+ */
+import { MirrorValidateError } from '../core/errors.js';
+
+export type RegistryErrorCode =
+  | 'AUTH'
+  | 'TLS'
+  | 'NETWORK'
+  | 'RATE_LIMITED'
+  | 'MALFORMED'
+  | 'TIMEOUT'
+  | 'NOT_ALLOWED';
+
+export interface RegistryErrorOptions {
+  /** Registry name (as in the image reference) the request was for. */
+  readonly registry: string;
+  /** HTTP status of the last response, when there was one. */
+  readonly status?: number;
+  /** True when trying again later may succeed (429, 5xx, resets, timeouts). */
+  readonly retryable?: boolean;
+  readonly cause?: unknown;
+}
+
+/** A failed registry operation. The message is one line and never carries secrets. */
+export class RegistryError extends MirrorValidateError<RegistryErrorCode> {
+  readonly registry: string;
+  readonly status?: number;
+  readonly retryable: boolean;
+
+  constructor(code: RegistryErrorCode, message: string, options: RegistryErrorOptions) {
+    super(code, oneLine(message), { cause: options.cause });
+    this.registry = options.registry;
+    if (options.status !== undefined) this.status = options.status;
+    this.retryable = options.retryable ?? false;
+  }
+}
+
+/** Query parameters that are safe (and useful) to show in traces and messages. */
+const SAFE_QUERY_KEYS = new Set(['service', 'scope', 'n', 'last']);
+
+/**
+ * Renders a URL for logs and messages: userinfo dropped, query values other than
+ * `service`/`scope`/`n`/`last` replaced by `REDACTED` (presigned CDN URLs carry signatures).
+ */
+export function sanitizeUrl(input: string | URL): string {
+  let url: URL;
+  try {
+    url = new URL(input.toString());
+  } catch {
+    return '<invalid url>';
+  }
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  const query: string[] = [];
+  for (const [key, value] of url.searchParams) {
+    const shown = SAFE_QUERY_KEYS.has(key.toLowerCase()) ? value : 'REDACTED';
+    query.push(`${encodeURIComponent(key)}=${encodeURIComponent(shown)}`);
+  }
+  url.search = '';
+  return query.length > 0 ? `${url.toString()}?${query.join('&')}` : url.toString();
+}
+
+/** Collapses whitespace to single spaces and bounds the length (registry error text is untrusted). */
+export function oneLine(text: string, max = 500): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what we strip
+  const flat = text.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** One `{"errors":[…]}` entry of a registry error body. */
+export interface RegistryDiagnostic {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Parses a distribution error body; returns [] for anything else (HTML, empty, garbage). */
+export function parseErrorBody(body: Uint8Array | undefined): RegistryDiagnostic[] {
+  if (!body || body.length === 0) return [];
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(body).toString('utf8'));
+    const errors = (parsed as { errors?: unknown }).errors;
+    if (!Array.isArray(errors)) return [];
+    return errors.flatMap((e: unknown) => {
+      if (typeof e !== 'object' || e === null) return [];
+      const { code, message } = e as { code?: unknown; message?: unknown };
+      if (typeof code !== 'string') return [];
+      return [{ code: code.toUpperCase(), message: typeof message === 'string' ? message : '' }];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** `CODE: message; CODE2: message2`, bounded, for error messages. */
+export function describeDiagnostics(diags: readonly RegistryDiagnostic[]): string {
+  return oneLine(diags.map((d) => (d.message ? `${d.code}: ${d.message}` : d.code)).join('; '), 200);
+}
