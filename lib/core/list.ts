@@ -138,7 +138,14 @@ export function parseListLine(raw: string, lineNo: number, settings: ListSetting
   try {
     let refs: [ImageRef, ImageRef];
     if (fields.length === 3) refs = mirrorLine(fields as [string, string, string], settings);
-    else if (fields.length === 1) refs = defaultLine(text, settings);
+    else if (fields.length === 1) {
+      // Without -d (or -s) the destination would be the source itself: a PASS that proves nothing.
+      if (!settings.destRegistry && !settings.sourceRegistry) {
+        return invalidLine(lineNo, text, 'INVALID_FORMAT',
+          'a one-reference line needs a destination registry: set -d/--destination or DEST_REGISTRY');
+      }
+      refs = defaultLine(text, settings);
+    }
     else {
       return invalidLine(lineNo, text, 'INVALID_FORMAT',
         `expected "SOURCE DESTINATION TAG" or one image reference, got ${fields.length} fields`);

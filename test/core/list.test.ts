@@ -169,3 +169,11 @@ describe('assertHasImages', () => {
     expect(parseListText('# a\n\n// b\n  \n', TO_REG)).toEqual([]);
   });
 });
+
+describe('parseListLine: default format without registry overrides', () => {
+  it('is INVALID, since the destination would be the source itself', () => {
+    const got = parseListLine('nginx:1.25', 4, { defaultProject: 'library' });
+    expect(got).toMatchObject({ kind: 'invalid', line: 4, code: 'INVALID_FORMAT' });
+    expect(got && 'message' in got ? got.message : '').toMatch(/line 4: .*-d\/--destination/);
+  });
+});
