@@ -105,6 +105,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   const os = splitList(String(o.os));
   if (arch.length === 0) throw new CliError('USAGE', '--arch must name at least one architecture');
   if (os.length === 0) throw new CliError('USAGE', '--os must name at least one operating system');
+  const project = String(o.defaultProject);
+  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(project)) {
+    throw new CliError('USAGE', `invalid value "${project}" for --default-project: expected a lowercase repository path`);
+  }
   if (o.report && !/\.json$/i.test(String(o.report))) {
     throw new CliError('USAGE', `unsupported report format "${o.report}": use a .json file`);
   }
@@ -123,7 +127,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     settings: {
       sourceRegistry,
       destRegistry,
-      defaultProject: String(o.defaultProject),
+      defaultProject: project,
       arch,
       os,
       deep: Boolean(o.deep),

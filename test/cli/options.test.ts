@@ -52,6 +52,7 @@ describe('parseCli', () => {
     [['-f', 'l', '--report', 'r.pdf'], 'unsupported report format'],
     [['-f', 'l', '-a', ','], '--arch must name at least one'],
     [['-f', 'l', '--timeout', '0'], '--timeout'],
+    [['-f', 'l', '--default-project', 'My Project'], '--default-project'],
   ])('rejects %j with a one-line usage error', (argv, message) => {
     let caught: unknown;
     try {
