@@ -100,16 +100,22 @@ async function authHeader(t: Target, repo: string): Promise<string | undefined> 
   return c ? basic(c) : undefined;
 }
 
+/** Request options of {@link call}. `noAuth`: send no Authorization at all (no token exchange). */
+export interface CallOptions {
+  readonly headers?: Record<string, string>;
+  readonly body?: Uint8Array | string;
+  readonly noAuth?: boolean;
+}
+
 /**
  * One request to `reg` for repository `repo`; `pathOrUrl` is a path (`/v2/...`) or an absolute
  * URL (upload Locations). Never throws on HTTP status; throws on network errors.
  */
 export async function call(
-  t: Target, repo: string, method: Dispatcher.HttpMethod, pathOrUrl: string,
-  opts: { headers?: Record<string, string>; body?: Uint8Array | string } = {},
+  t: Target, repo: string, method: Dispatcher.HttpMethod, pathOrUrl: string, opts: CallOptions = {},
 ): Promise<Reply> {
   const url = new URL(pathOrUrl, t.reg.url);
-  const auth = await authHeader(t, repo);
+  const auth = opts.noAuth ? undefined : await authHeader(t, repo);
   const res = await request(url, {
     method,
     dispatcher: agentFor(t.reg.caPem),
@@ -123,7 +129,7 @@ export async function call(
 /** {@link call}, but a status outside `ok` throws {@link HarnessHttpError}. */
 export async function callOk(
   t: Target, repo: string, method: Dispatcher.HttpMethod, pathOrUrl: string,
-  opts: { headers?: Record<string, string>; body?: Uint8Array | string } = {}, ok: readonly number[] = [200, 201, 202],
+  opts: CallOptions = {}, ok: readonly number[] = [200, 201, 202],
 ): Promise<Reply> {
   const r = await call(t, repo, method, pathOrUrl, opts);
   if (!ok.includes(r.status)) throw new HarnessHttpError(method, pathOrUrl, r.status, r.body.toString('utf8'));

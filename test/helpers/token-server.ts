@@ -9,7 +9,9 @@
  * - anonymous: pull on repositories starting `public/`.
  * Wrong credentials get 401. Unknown grants are simply left out (the registry then answers 401).
  *
- * `GET /_stats` → `{"tokenRequests": n}`; `POST /_stats/reset` zeroes it (tests run in other processes).
+ * `GET /_stats` → `{"tokenRequests": n, "byRepository": {"<repo>": n}}` (a request naming several
+ * repositories counts once for each); `POST /_stats/reset` zeroes both. Tests run in other
+ * processes, possibly in parallel: prefer `byRepository` with a repository of your own.
  * No vitest imports.
  */
 import { createSign, randomUUID } from 'node:crypto';
@@ -90,6 +92,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
 /** Start the token server on 127.0.0.1 (port 0 unless given). */
 export async function startTokenServer(opts: TokenServerOptions, port = 0): Promise<TokenServer> {
   let count = 0;
+  let byRepository: Record<string, number> = {};
   const expiresIn = opts.expiresIn ?? 300;
 
   const sign = (sub: string, access: Access[]): string => {
@@ -106,21 +109,26 @@ export async function startTokenServer(opts: TokenServerOptions, port = 0): Prom
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
-    if (url.pathname === '/_stats' && req.method === 'GET') return sendJson(res, 200, { tokenRequests: count });
+    if (url.pathname === '/_stats' && req.method === 'GET') {
+      return sendJson(res, 200, { tokenRequests: count, byRepository });
+    }
     if (url.pathname === '/_stats/reset' && req.method === 'POST') {
       count = 0;
-      return sendJson(res, 200, { tokenRequests: 0 });
+      byRepository = {};
+      return sendJson(res, 200, { tokenRequests: 0, byRepository });
     }
     if (url.pathname !== '/token' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       return sendJson(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'not found' }] });
     }
     count++;
+    const requested = parseScopes(url.searchParams.getAll('scope'));
+    for (const name of new Set(requested.map((a) => a.name))) byRepository[name] = (byRepository[name] ?? 0) + 1;
     const account = authenticate(req, opts.users);
     if (account === null) {
       return sendJson(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'invalid credentials' }] },
         { 'www-authenticate': 'Basic realm="mirror-validate-token"' });
     }
-    const granted = parseScopes(url.searchParams.getAll('scope'))
+    const granted = requested
       .filter((a) => a.type === 'repository')
       .map((a) => {
         const allowed = allowedActions(account, a.name);

@@ -1,0 +1,227 @@
+/**
+ * The standard end-to-end scenarios, as data plus a seeding function each. Expected results
+ * follow SPEC §3 (with `lib/core/compare*.ts` deciding list-mismatch codes: a same-platform digest
+ * difference is DIGEST_MISMATCH, any other difference in the filtered entry set, duplicates
+ * included, is PLATFORM_MISMATCH). No vitest imports.
+ */
+import type { Platform, ReasonCode, Status } from '../../lib/core/types.js';
+import {
+  copyImage, deleteBlob, deleteManifest, pushAttestation, pushImage, pushIndex,
+  type Format, type PushedImage,
+} from './images.js';
+import type { HarnessInfo, RegistryInfo } from './registry-harness.js';
+
+export type RegistryName = 'plain' | 'tls' | 'token';
+/** Which harness user a side authenticates as: none, `tester` or `limited`. */
+export type CredsName = 'none' | 'tester' | 'limited';
+
+/** One side (source or destination) of a scenario. */
+export interface ScenarioSide {
+  readonly registry: RegistryName;
+  readonly repo: string;
+  readonly creds: CredsName;
+}
+
+/** Definition: the data of a scenario plus how to seed it. */
+export interface ScenarioDef {
+  readonly name: string;
+  readonly description: string;
+  readonly source: ScenarioSide;
+  readonly dest: ScenarioSide;
+  readonly flags?: readonly string[];
+  readonly expected: { readonly status: Status; readonly code: ReasonCode | null };
+  /** Seed the registries. Several defs may share one seeding (same `seedKey`). */
+  readonly seedKey?: string;
+  readonly seed?: (h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides) => Promise<void>;
+}
+
+export interface Sides { readonly srcRepo: string; readonly dstRepo: string }
+
+export const TAG = '1.0';
+const P = {
+  amd64: { architecture: 'amd64', os: 'linux' },
+  arm64: { architecture: 'arm64', os: 'linux', variant: 'v8' },
+  s390x: { architecture: 's390x', os: 'linux' },
+  armv7: { architecture: 'arm', os: 'linux', variant: 'v7' },
+  win: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.5458' },
+} satisfies Record<string, Platform>;
+
+/** Push one image per platform into `repo` (by digest) and a list/index of them under TAG. */
+async function srcList(
+  reg: RegistryInfo, repo: string, platforms: Platform[], listFormat: Format, childFormat: Format = listFormat,
+): Promise<PushedImage[]> {
+  const images = await Promise.all(platforms.map((platform) => pushImage(reg, repo, { platform, format: childFormat })));
+  await pushIndex(reg, repo, TAG, images.map((i) => i.descriptor), listFormat);
+  return images;
+}
+
+/** Copy children (by digest) then push a list of `entries` under TAG at the destination. */
+async function dstList(
+  src: RegistryInfo, s: Sides, dst: RegistryInfo, entries: PushedImage[], format: Format,
+  platformOverride: (i: PushedImage) => Platform = (i) => i.platform,
+): Promise<void> {
+  for (const i of new Set(entries)) await copyImage(src, s.srcRepo, i.digest, dst, s.dstRepo);
+  await pushIndex(dst, s.dstRepo, TAG, entries.map((i) => ({ ...i.descriptor, platform: platformOverride(i) })), format);
+}
+
+const pass = { status: 'PASS', code: null } as const;
+const failed = (code: ReasonCode) => ({ status: 'FAILED', code }) as const;
+const std = (name: string): Pick<ScenarioDef, 'source' | 'dest'> => ({
+  source: { registry: 'plain', repo: `src/${name}`, creds: 'none' },
+  dest: { registry: 'tls', repo: `mirror/${name}`, creds: 'tester' },
+});
+
+/** Every standard scenario. Names are unique and stable: tests may look them up. */
+export const SCENARIO_DEFS: readonly ScenarioDef[] = [
+  { name: 'docker-list-filtered', description: 'Docker list amd64+arm64+s390x; dst list amd64+arm64, same children',
+    ...std('docker-list-filtered'), expected: pass, seed: async (_h, src, dst, s) => {
+      const [a, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64, P.s390x], 'docker');
+      await dstList(src, s, dst, [a!, b!], 'docker');
+    } },
+  { name: 'oci-index-identical', description: 'OCI index copied byte for byte', ...std('oci-index-identical'),
+    expected: pass, seed: async (_h, src, dst, s) => {
+      await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'oci');
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+    } },
+  { name: 'oci-index-to-docker-list', description: 'OCI index source; dst Docker list holding the OCI children (hangar 2023)',
+    ...std('oci-index-to-docker-list'), expected: pass, seed: async (_h, src, dst, s) => {
+      const imgs = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'oci');
+      await dstList(src, s, dst, imgs, 'docker');
+    } },
+  { name: 'docker-list-to-oci-index', description: 'Docker list source; dst OCI index with the same Docker children',
+    ...std('docker-list-to-oci-index'), expected: pass, seed: async (_h, src, dst, s) => {
+      const imgs = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await dstList(src, s, dst, imgs, 'oci');
+    } },
+  { name: 'mixed-docker-list-source', description: 'Docker list with OCI children as source; dst OCI index',
+    ...std('mixed-docker-list-source'), expected: pass, seed: async (_h, src, dst, s) => {
+      const imgs = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker', 'oci');
+      await dstList(src, s, dst, imgs, 'oci');
+    } },
+  { name: 'reordered', description: 'dst list has the same entries in another order', ...std('reordered'),
+    expected: pass, seed: async (_h, src, dst, s) => {
+      const [a, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await dstList(src, s, dst, [b!, a!], 'docker');
+    } },
+  { name: 'dst-missing-platform', description: 'dst list lacks arm64', ...std('dst-missing-platform'),
+    expected: failed('PLATFORM_MISMATCH'), seed: async (_h, src, dst, s) => {
+      const [a] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await dstList(src, s, dst, [a!], 'docker');
+    } },
+  { name: 'upstream-updated', description: 'source amd64 rebuilt; dst still has the old amd64 digest',
+    ...std('upstream-updated'), expected: failed('DIGEST_MISMATCH'), seed: async (_h, src, dst, s) => {
+      const [, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      const old = await pushImage(dst, s.dstRepo, { platform: P.amd64, format: 'docker', seed: 'old-amd64' });
+      await copyImage(src, s.srcRepo, b!.digest, dst, s.dstRepo);
+      await pushIndex(dst, s.dstRepo, TAG, [old.descriptor, b!.descriptor], 'docker');
+    } },
+  { name: 'duplicate-platform', description: 'dst list holds the amd64 entry twice', ...std('duplicate-platform'),
+    expected: failed('PLATFORM_MISMATCH'), seed: async (_h, src, dst, s) => {
+      const [a, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await dstList(src, s, dst, [a!, a!, b!], 'docker');
+    } },
+  { name: 'child-deleted', description: 'dst list correct but its arm64 child manifest was deleted',
+    ...std('child-deleted'), expected: failed('CHILD_MISSING'), seed: async (_h, src, dst, s) => {
+      const [, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+      await deleteManifest(dst, s.dstRepo, b!.digest);
+    } },
+  { name: 'single-identical', description: 'schema2 source; identical dst', ...std('single-identical'),
+    expected: pass, seed: async (_h, src, dst, s) => {
+      await pushImage(src, s.srcRepo, { platform: P.amd64, format: 'docker', tag: TAG });
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+    } },
+  { name: 'single-to-one-entry-list', description: 'schema2 source; dst list of one entry with that digest',
+    ...std('single-to-one-entry-list'), expected: pass, seed: async (_h, src, dst, s) => {
+      const i = await pushImage(src, s.srcRepo, { platform: P.amd64, format: 'docker', tag: TAG });
+      await dstList(src, s, dst, [i], 'docker');
+    } },
+  { name: 'single-to-two-entry-list', description: 'schema2 source; dst list of two entries',
+    ...std('single-to-two-entry-list'), expected: failed('DEST_LIST_LENGTH'), seed: async (_h, src, dst, s) => {
+      const i = await pushImage(src, s.srcRepo, { platform: P.amd64, format: 'docker', tag: TAG });
+      const other = await pushImage(dst, s.dstRepo, { platform: P.arm64, format: 'docker' });
+      await copyImage(src, s.srcRepo, i.digest, dst, s.dstRepo);
+      await pushIndex(dst, s.dstRepo, TAG, [i.descriptor, other.descriptor], 'docker');
+    } },
+  { name: 'single-different-digest', description: 'schema2 source; dst another schema2 manifest',
+    ...std('single-different-digest'), expected: failed('DIGEST_MISMATCH'), seed: async (_h, src, dst, s) => {
+      await pushImage(src, s.srcRepo, { platform: P.amd64, format: 'docker', tag: TAG });
+      await pushImage(dst, s.dstRepo, { platform: P.amd64, format: 'docker', tag: TAG });
+    } },
+  { name: 'variant-mismatch', description: 'arm v7 in source, same digest listed as arm v6 in dst (--arch amd64,arm)',
+    ...std('variant-mismatch'), flags: ['--arch', 'amd64,arm'], expected: failed('PLATFORM_MISMATCH'),
+    seed: async (_h, src, dst, s) => {
+      const imgs = await srcList(src, s.srcRepo, [P.amd64, P.armv7], 'docker');
+      await dstList(src, s, dst, imgs, 'docker', (i) => (i.platform.variant === 'v7' ? { ...i.platform, variant: 'v6' } : i.platform));
+    } },
+  { name: 'os-version-mismatch', description: 'windows entry: same digest, other os.version in dst',
+    ...std('os-version-mismatch'), expected: failed('PLATFORM_MISMATCH'), seed: async (_h, src, dst, s) => {
+      const imgs = await srcList(src, s.srcRepo, [P.win], 'docker');
+      await dstList(src, s, dst, imgs, 'docker', (i) => ({ ...i.platform, 'os.version': '10.0.20348.2227' }));
+    } },
+  { name: 'attestation-ignored', description: 'source OCI index with attestations; dst without them (default)',
+    ...std('attestation'), seedKey: 'attestation', expected: pass, seed: async (_h, src, dst, s) => {
+      const [a, b] = await Promise.all([P.amd64, P.arm64].map((platform) => pushImage(src, s.srcRepo, { platform, format: 'oci' })));
+      const [aa, ba] = await Promise.all([a!, b!].map((i) => pushAttestation(src, s.srcRepo, i.digest)));
+      await pushIndex(src, s.srcRepo, TAG, [a!.descriptor, b!.descriptor, aa!, ba!], 'oci');
+      await dstList(src, s, dst, [a!, b!], 'oci');
+    } },
+  { name: 'attestation-required', description: 'same as attestation-ignored, with --attestations',
+    ...std('attestation'), seedKey: 'attestation', flags: ['--attestations'], expected: failed('PLATFORM_MISMATCH') },
+  { name: 'no-matching-platform', description: 'source list has only s390x; dst absent', ...std('no-matching-platform'),
+    expected: { status: 'SKIPPED', code: 'NO_MATCHING_PLATFORM' }, seed: async (_h, src, _dst, s) => {
+      await srcList(src, s.srcRepo, [P.s390x], 'docker');
+    } },
+  { name: 'dst-tag-absent', description: 'dst repository has tag 0.9 but not 1.0', ...std('dst-tag-absent'),
+    expected: failed('DEST_NOT_FOUND'), seed: async (_h, src, dst, s) => {
+      await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo, '0.9');
+    } },
+  { name: 'dst-repo-absent', description: 'dst repository does not exist', ...std('dst-repo-absent'),
+    expected: failed('DEST_NOT_FOUND'), seed: async (_h, src, _dst, s) => {
+      await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+    } },
+  { name: 'deep-missing-blob', description: 'dst arm64 child lacks a layer blob; passes without --deep',
+    ...std('deep-missing-blob'), seedKey: 'deep', expected: pass, seed: async (_h, src, dst, s) => {
+      const [, b] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+      await deleteBlob(dst, s.dstRepo, b!.layerDigests[0]!);
+    } },
+  { name: 'deep-missing-blob--deep', description: 'same as deep-missing-blob, with --deep', ...std('deep-missing-blob'),
+    seedKey: 'deep', flags: ['--deep'], expected: failed('BLOB_MISSING') },
+  { name: 'dest-media-type', description: 'list source; dst single manifest', ...std('dest-media-type'),
+    expected: failed('DEST_MEDIA_TYPE'), seed: async (_h, src, dst, s) => {
+      const [a] = await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await copyImage(src, s.srcRepo, a!.digest, dst, s.dstRepo, TAG);
+    } },
+  { name: 'tls-no-creds', description: 'correct dst on the htpasswd registry, read without credentials',
+    ...std('tls-no-creds'), dest: { registry: 'tls', repo: 'mirror/tls-no-creds', creds: 'none' },
+    expected: { status: 'ERROR', code: 'AUTH' }, seed: async (_h, src, dst, s) => {
+      await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+      await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+    } },
+  ...tokenScenarios(),
+];
+
+function tokenScenarios(): ScenarioDef[] {
+  const copyList = async (_h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides): Promise<void> => {
+    await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
+    await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
+  };
+  const plainSrc = (n: string): ScenarioSide => ({ registry: 'plain', repo: `src/${n}`, creds: 'none' });
+  return [
+    { name: 'token-public-source', description: 'source on the token registry, anonymous pull of public/*',
+      source: { registry: 'token', repo: 'public/token-public-source', creds: 'none' },
+      dest: { registry: 'tls', repo: 'mirror/token-public-source', creds: 'tester' }, expected: pass, seed: copyList },
+    { name: 'token-dest', description: 'destination on the token registry, read as tester',
+      source: plainSrc('token-dest'), dest: { registry: 'token', repo: 'mirror/token-dest', creds: 'tester' },
+      expected: pass, seed: copyList },
+    { name: 'token-dest-limited-denied', description: 'correct dst on the token registry; limited may not pull mirror/*',
+      source: plainSrc('token-dest-limited-denied'),
+      dest: { registry: 'token', repo: 'mirror/token-dest-limited-denied', creds: 'limited' },
+      expected: { status: 'ERROR', code: 'AUTH' }, seed: copyList },
+    { name: 'token-dest-limited-ok', description: 'dst in limited/*, read as limited',
+      source: plainSrc('token-dest-limited-ok'),
+      dest: { registry: 'token', repo: 'limited/token-dest-limited-ok', creds: 'limited' }, expected: pass, seed: copyList },
+  ];
+}
