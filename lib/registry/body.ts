@@ -6,6 +6,13 @@
 /** The parts of an undici response body this module uses. */
 export interface BodyStream extends AsyncIterable<Uint8Array> {
   destroy(err?: Error): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/** Destroys `body` without an unhandled 'error' event (undici emits AbortError on destroy). */
+export function discard(body: BodyStream): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** Human form of a byte cap: `4 MiB`, `64 KiB`, `100 bytes`. */
@@ -28,7 +35,7 @@ export async function readCapped(
   let total = 0;
   for await (const chunk of body) {
     if (total + chunk.length > max) {
-      body.destroy();
+      discard(body);
       if (tooLarge === 'truncate') {
         chunks.push(chunk.subarray(0, max - total));
         total = max;

@@ -25,6 +25,11 @@ export class HttpRegistryReader implements RegistryReader {
     const res = await apiRequest(this.session, repo, {
       method: 'HEAD', path: `manifests/${reference}`, kind: 'manifestHead', maxBytes: 0, what: 'manifest', headers: ACCEPT,
     }, this.stats);
+    if (res.status >= 400 && res.status < 500 && ![401, 403, 404].includes(res.status)) {
+      // A HEAD has no body, so no error code: ask with a GET whether this proves absence.
+      const got = await this.getManifest(repo, reference);
+      return got && { digest: got.digest, mediaType: got.mediaType, size: got.size };
+    }
     if (interpret(res, repo, `manifest ${reference}`) === null) return null;
     let digest = header(res, 'docker-content-digest')?.trim();
     if (digest !== undefined && !isDigest(digest)) throw malformed(repo, `malformed Docker-Content-Digest on ${reference}`);

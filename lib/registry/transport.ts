@@ -8,7 +8,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { RequestCounts } from '../core/types.js';
 import type { RequestStats } from '../ports.js';
-import { formatBytes, readCapped, type BodyStream } from './body.js';
+import { discard, formatBytes, readCapped, type BodyStream } from './body.js';
 import { RegistryError, sanitizeUrl } from './errors.js';
 import {
   backoffMs, classifyFailure, parseRateLimitRemaining, parseRetryAfter, RETRY_STATUSES,
@@ -200,7 +200,7 @@ export class Transport {
     );
     const declared = Number(firstOf(headers['content-length']));
     if (Number.isFinite(declared) && declared > req.maxBytes) {
-      body.destroy();
+      discard(body);
       throw tooLarge();
     }
     return readCapped(body, req.maxBytes, tooLarge);
