@@ -58,8 +58,12 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   const maxReceiveCount = opts.maxReceiveCount ?? 3;
   const visibilityTimeoutMs = opts.visibilityTimeoutMs ?? 15 * 60_000;
   const dlq = new MemoryQueue<WorkItem>({ visibilityTimeoutMs, maxReceiveCount: Infinity, clock: opts.clock });
-  const queue = new MemoryQueue<WorkItem>({
-    visibilityTimeoutMs, maxReceiveCount, deadLetter: dlq, clock: opts.clock, capacity: Math.max(100, opts.jobs * 20),
+  let splitDone = false;
+  const closeIfDone = (): void => {
+    if (splitDone && queue.size() === 0) queue.close();
+  };
+  const queue: MemoryQueue<WorkItem> = new MemoryQueue<WorkItem>({
+    visibilityTimeoutMs, maxReceiveCount, deadLetter: dlq, clock: opts.clock, capacity: Math.max(100, opts.jobs * 20), onEmpty: closeIfDone,
   });
   let recorded = 0;
   let total: number | null = null;
@@ -67,10 +71,6 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
     recorded++;
     opts.onResult?.(r);
     opts.onProgress?.({ recorded, total });
-  };
-  let splitDone = false;
-  const closeIfDone = (): void => {
-    if (splitDone && queue.size() === 0) queue.close();
   };
   const worker = async (): Promise<void> => {
     while (!queue.closed) {
@@ -80,7 +80,6 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
         if (failedIds.includes(m.id)) await queue.release(m, (opts.retryDelayMs ?? 1000) * m.receiveCount);
         else await queue.ack(m);
       }
-      closeIfDone();
     }
   };
   const split = async (): Promise<void> => {

@@ -103,6 +103,17 @@ describe('MemoryQueue specifics', () => {
     await expect(q.send([1])).rejects.toMatchObject({ code: 'QUEUE_CLOSED' });
   });
 
+  it('calls onEmpty when the last message is dead-lettered, and a close from it ends the poll', async () => {
+    const clock = new ManualClock();
+    const dlq = make(clock);
+    const q: MemoryQueue<number> = make(clock, { deadLetter: dlq, maxReceiveCount: 1, onEmpty: () => q.close() });
+    await q.send([1]);
+    const [m] = await q.receive(1);
+    await q.release(m!);
+    expect(await q.receive(1, 60_000)).toEqual([]);
+    expect([q.closed, dlq.bodies()]).toEqual([true, [1]]);
+  });
+
   it('keeps redelivering without a dead-letter queue', async () => {
     const clock = new ManualClock();
     const q = make(clock);

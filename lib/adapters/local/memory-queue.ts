@@ -28,6 +28,8 @@ export interface MemoryQueueOptions<T> {
   readonly maxBatch?: number;
   /** `send` waits while `size()` is at least this (bounded memory locally). Default unbounded. */
   readonly capacity?: number;
+  /** Called whenever the queue becomes empty (last message acked or dead-lettered). */
+  readonly onEmpty?: () => void;
 }
 
 interface Stored {
@@ -84,7 +86,7 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     for (;;) {
       if (this.isClosed) return [];
       const got = this.take(max);
-      if (got.length > 0 || this.clock.now() >= deadline) return got;
+      if (got.length > 0 || this.isClosed || this.clock.now() >= deadline) return got;
       await this.waitForChange(deadline);
     }
   }
@@ -97,6 +99,7 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     m.epoch++;
     m.json = '';
     this.notify();
+    if (this.records.size === 0) this.options.onEmpty?.();
   }
 
   async release(message: QueueMessage<T>, delayMs = 0): Promise<void> {
@@ -180,7 +183,10 @@ export class MemoryQueue<T> implements WorkQueue<T> {
       out.push({ id: m.id, receipt: m.receipt, receiveCount: m.receiveCount, body: JSON.parse(m.json) as T });
     }
     this.compact();
-    if (moved) this.notify();
+    if (moved) {
+      this.notify();
+      if (this.records.size === 0) this.options.onEmpty?.();
+    }
     return out;
   }
 
