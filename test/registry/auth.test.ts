@@ -139,6 +139,31 @@ describe('bearer token flow', () => {
   });
 });
 
+describe('identity tokens', () => {
+  it('exchanges an identity token by OAuth2 refresh_token POST', async () => {
+    const forms: URLSearchParams[] = [];
+    const bytes = manifestBytes();
+    const reg = await startFake(() => undefined);
+    servers.push(reg);
+    reg.handler = async (req, res) => {
+      if (req.url === '/v2/') return sendError(res, 401, 'UNAUTHORIZED', { 'www-authenticate': `Bearer realm="${reg.url}/token",service="svc"` });
+      if (req.url === '/token' && req.method === 'POST') {
+        let text = '';
+        for await (const chunk of req) text += String(chunk);
+        forms.push(new URLSearchParams(text));
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token":"tok-oauth"}');
+      }
+      if (req.headers.authorization !== 'Bearer tok-oauth') return sendError(res, 401, 'UNAUTHORIZED');
+      return sendManifest(req, res, bytes, DOCKER_V2);
+    };
+    expect(await client({ identityToken: 'refresh-me' }).reader().headManifest(refOn(reg), 'v1')).not.toBeNull();
+    expect(forms).toHaveLength(1);
+    expect(Object.fromEntries(forms[0] ?? [])).toMatchObject({
+      grant_type: 'refresh_token', refresh_token: 'refresh-me', service: 'svc', scope: 'repository:team/app:pull',
+    });
+  });
+});
+
 describe('basic-auth registry', () => {
   async function basicRegistry(): Promise<FakeServer> {
     const bytes = manifestBytes();

@@ -14,7 +14,7 @@ export interface Recorded {
   readonly headers: IncomingMessage['headers'];
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse) => unknown;
 
 export interface FakeServer {
   /** `127.0.0.1:<port>` */
