@@ -2,7 +2,7 @@
  * Integration-test harness: three REAL Debian `docker-registry` (distribution 2.8) processes on
  * 127.0.0.1, in a temporary directory that {@link Harness.stop} removes.
  *
- * - `plain`: HTTP, no auth.
+ * - `plain`: HTTP, no auth; accepts schema1 pushes (`compatibility.schema1.enabled`).
  * - `tls`: HTTPS (certificate from a throw-away CA) and htpasswd basic auth, user `tester`.
  * - `token`: HTTPS and bearer-token auth against an in-process token server (see token-server.ts).
  *
@@ -233,7 +233,9 @@ export async function startRegistries(opts: HarnessOptions = {}): Promise<Harnes
     const dirs = { plain: path.join(root, 'plain'), tls: path.join(root, 'tls'), token: path.join(root, 'token') };
     await Promise.all(Object.values(dirs).map((d) => mkdir(d)));
     const settled = await Promise.allSettled([
-      spawnRegistry(bin, dirs.plain, undefined, (p) => registryConfig(dirs.plain, p, logLevel, '')),
+      spawnRegistry(bin, dirs.plain, undefined, (p) => registryConfig(dirs.plain, p, logLevel, [
+        'compatibility:', '  schema1:', '    enabled: true',
+      ].join('\n'))),
       spawnRegistry(bin, dirs.tls, pki.caPem, (p) => registryConfig(dirs.tls, p, logLevel, [
         tlsBlock(pki), 'auth:', '  htpasswd:', '    realm: mirror-validate-basic', `    path: ${q(htpasswdFile)}`,
       ].join('\n'))),

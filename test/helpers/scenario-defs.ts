@@ -4,72 +4,11 @@
  * difference is DIGEST_MISMATCH, any other difference in the filtered entry set, duplicates
  * included, is PLATFORM_MISMATCH). No vitest imports.
  */
-import type { Platform, ReasonCode, Status } from '../../lib/core/types.js';
-import {
-  copyImage, deleteBlob, deleteManifest, pushAttestation, pushImage, pushIndex,
-  type Format, type PushedImage,
-} from './images.js';
-import type { HarnessInfo, RegistryInfo } from './registry-harness.js';
+import { copyImage, deleteBlob, deleteManifest, pushAttestation, pushImage, pushIndex } from './images.js';
+import { schema1Scenarios, tokenScenarios } from './scenario-defs-more.js';
+import { dstList, failed, P, pass, srcList, std, TAG, type ScenarioDef } from './scenario-kit.js';
 
-export type RegistryName = 'plain' | 'tls' | 'token';
-/** Which harness user a side authenticates as: none, `tester` or `limited`. */
-export type CredsName = 'none' | 'tester' | 'limited';
-
-/** One side (source or destination) of a scenario. */
-export interface ScenarioSide {
-  readonly registry: RegistryName;
-  readonly repo: string;
-  readonly creds: CredsName;
-}
-
-/** Definition: the data of a scenario plus how to seed it. */
-export interface ScenarioDef {
-  readonly name: string;
-  readonly description: string;
-  readonly source: ScenarioSide;
-  readonly dest: ScenarioSide;
-  readonly flags?: readonly string[];
-  readonly expected: { readonly status: Status; readonly code: ReasonCode | null };
-  /** Seed the registries. Several defs may share one seeding (same `seedKey`). */
-  readonly seedKey?: string;
-  readonly seed?: (h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides) => Promise<void>;
-}
-
-export interface Sides { readonly srcRepo: string; readonly dstRepo: string }
-
-export const TAG = '1.0';
-const P = {
-  amd64: { architecture: 'amd64', os: 'linux' },
-  arm64: { architecture: 'arm64', os: 'linux', variant: 'v8' },
-  s390x: { architecture: 's390x', os: 'linux' },
-  armv7: { architecture: 'arm', os: 'linux', variant: 'v7' },
-  win: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.5458' },
-} satisfies Record<string, Platform>;
-
-/** Push one image per platform into `repo` (by digest) and a list/index of them under TAG. */
-async function srcList(
-  reg: RegistryInfo, repo: string, platforms: Platform[], listFormat: Format, childFormat: Format = listFormat,
-): Promise<PushedImage[]> {
-  const images = await Promise.all(platforms.map((platform) => pushImage(reg, repo, { platform, format: childFormat })));
-  await pushIndex(reg, repo, TAG, images.map((i) => i.descriptor), listFormat);
-  return images;
-}
-
-/** Copy children (by digest) then push a list of `entries` under TAG at the destination. */
-async function dstList(
-  src: RegistryInfo, s: Sides, dst: RegistryInfo, entries: PushedImage[], format: Format,
-  platformOverride: (i: PushedImage) => Platform = (i) => i.platform,
-): Promise<void> {
-  for (const i of new Set(entries)) await copyImage(src, s.srcRepo, i.digest, dst, s.dstRepo);
-  await pushIndex(dst, s.dstRepo, TAG, entries.map((i) => ({ ...i.descriptor, platform: platformOverride(i) })), format);
-}
-
-const pass = { status: 'PASS', code: null } as const;
-const failed = (code: ReasonCode) => ({ status: 'FAILED', code }) as const;
-const std = (name: string): Pick<ScenarioDef, 'source' | 'dest'> => ({
-  source: { registry: 'plain', repo: `src/${name}`, creds: 'none' },
-  dest: { registry: 'tls', repo: `mirror/${name}`, creds: 'tester' },
-});
+export { TAG, type CredsName, type RegistryName, type ScenarioDef, type ScenarioSide, type Sides } from './scenario-kit.js';
 
 /** Every standard scenario. Names are unique and stable: tests may look them up. */
 export const SCENARIO_DEFS: readonly ScenarioDef[] = [
@@ -201,27 +140,5 @@ export const SCENARIO_DEFS: readonly ScenarioDef[] = [
       await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
     } },
   ...tokenScenarios(),
+  ...schema1Scenarios(),
 ];
-
-function tokenScenarios(): ScenarioDef[] {
-  const copyList = async (_h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides): Promise<void> => {
-    await srcList(src, s.srcRepo, [P.amd64, P.arm64], 'docker');
-    await copyImage(src, s.srcRepo, TAG, dst, s.dstRepo);
-  };
-  const plainSrc = (n: string): ScenarioSide => ({ registry: 'plain', repo: `src/${n}`, creds: 'none' });
-  return [
-    { name: 'token-public-source', description: 'source on the token registry, anonymous pull of public/*',
-      source: { registry: 'token', repo: 'public/token-public-source', creds: 'none' },
-      dest: { registry: 'tls', repo: 'mirror/token-public-source', creds: 'tester' }, expected: pass, seed: copyList },
-    { name: 'token-dest', description: 'destination on the token registry, read as tester',
-      source: plainSrc('token-dest'), dest: { registry: 'token', repo: 'mirror/token-dest', creds: 'tester' },
-      expected: pass, seed: copyList },
-    { name: 'token-dest-limited-denied', description: 'correct dst on the token registry; limited may not pull mirror/*',
-      source: plainSrc('token-dest-limited-denied'),
-      dest: { registry: 'token', repo: 'mirror/token-dest-limited-denied', creds: 'limited' },
-      expected: { status: 'ERROR', code: 'AUTH' }, seed: copyList },
-    { name: 'token-dest-limited-ok', description: 'dst in limited/*, read as limited',
-      source: plainSrc('token-dest-limited-ok'),
-      dest: { registry: 'token', repo: 'limited/token-dest-limited-ok', creds: 'limited' }, expected: pass, seed: copyList },
-  ];
-}
