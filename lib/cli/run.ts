@@ -17,7 +17,7 @@ import { createValidator } from '../engine/validator.js';
 import { CliError } from './errors.js';
 import { parseCli, type CliConfig } from './options.js';
 import { checkListFile, readListChunks } from './list-file.js';
-import { parseListStream } from './parse-stream.js';
+import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { writeOutputs, summaryLine, exitCodeFor } from './outputs.js';
 
