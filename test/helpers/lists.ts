@@ -99,7 +99,7 @@ export async function copyImage(
   if (!src) throw new Error(`copyImage: ${fromRepo}:${ref} not found`);
   const m = JSON.parse(src.bytes.toString('utf8')) as Parsed;
   if (m.manifests) {
-    for (const child of m.manifests) await copyImage(from, fromRepo, child.digest, to, toRepo);
+    await Promise.all(m.manifests.map((child) => copyImage(from, fromRepo, child.digest, to, toRepo)));
   } else {
     const blobs = [m.config?.digest, ...(m.layers ?? []).map((l) => l.digest)].filter((d): d is string => !!d);
     await Promise.all(blobs.map(async (d) => pushBlob(to, toRepo, await getBlob(from, fromRepo, d))));

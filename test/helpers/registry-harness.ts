@@ -10,7 +10,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -69,6 +69,7 @@ export interface HarnessOptions {
 }
 
 const run = promisify(execFile);
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 const live = new Set<ChildProcess>();
 const liveDirs = new Set<string>();
 let exitHookInstalled = false;
@@ -142,7 +143,9 @@ async function spawnRegistry(
     const port = await freePort();
     const configFile = path.join(dir, 'config.yml');
     await writeFile(configFile, makeConfig(port));
-    const child = spawn(bin, ['serve', configFile], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    // setpriv --pdeathsig: the registry dies with this process even on SIGKILL (no 'exit' event).
+    const [cmd, args] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', bin, 'serve', configFile]] : [bin, ['serve', configFile]];
+    const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     live.add(child);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-8192); });
@@ -216,7 +219,7 @@ export async function startRegistries(opts: HarnessOptions = {}): Promise<Harnes
     const pki = await generateTestPki(pkiDir);
     const tester = { user: 'tester', pass: secret() };
     const limited = { user: 'limited', pass: secret() };
-    const { stdout: htpasswdLine } = await run('htpasswd', ['-Bbn', tester.user, tester.pass]);
+    const { stdout: htpasswdLine } = await run('htpasswd', ['-B', '-C', '4', '-bn', tester.user, tester.pass]);
     const htpasswdFile = path.join(root, 'htpasswd');
     await writeFile(htpasswdFile, htpasswdLine.trim() + '\n');
 

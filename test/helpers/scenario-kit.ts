@@ -55,7 +55,7 @@ export async function dstList(
   src: RegistryInfo, s: Sides, dst: RegistryInfo, entries: PushedImage[], format: Format,
   platformOverride: (i: PushedImage) => Platform = (i) => i.platform,
 ): Promise<void> {
-  for (const i of new Set(entries)) await copyImage(src, s.srcRepo, i.digest, dst, s.dstRepo);
+  await Promise.all([...new Set(entries)].map((i) => copyImage(src, s.srcRepo, i.digest, dst, s.dstRepo)));
   await pushIndex(dst, s.dstRepo, TAG, entries.map((i) => ({ ...i.descriptor, platform: platformOverride(i) })), format);
 }
 
