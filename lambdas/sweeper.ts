@@ -1,0 +1,2 @@
+/** Placeholder: replaced by the real sweeper handler (issue 3). */
+export const handler = async () => { throw new Error('not implemented'); };

@@ -1,0 +1,29 @@
+/**
+ * Least-privilege grants of the pipeline functions: explicit S3 actions on the key prefixes
+ * each function owns (never `s3:*`), with the IAM5 prefix wildcards acknowledged per finding.
+ */
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { acknowledgeWildcardResource } from './nag.js';
+
+/** Object-level S3 actions a function may hold on a prefix. */
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
+
+/**
+ * Grants `actions` on the objects under `prefix` and acknowledges the resulting
+ * `<bucket>/<prefix>*` wildcard finding on the role.
+ */
+export function allowObjects(role: IRole, bucket: IBucket, prefix: string, actions: readonly ObjectAction[]): void {
+  const arn = bucket.arnForObjects(`${prefix}*`);
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [arn] }));
+  acknowledgeWildcardResource(role, arn,
+    `Object access is limited to the "${prefix}" key prefix this function reads or writes; keys below it are created per list and run, so they cannot be enumerated.`);
+}
+
+/**
+ * Grants `s3:ListBucket` on the bucket itself (no wildcard). Also needed so that reading a missing
+ * key answers 404 rather than 403, which the object-store adapters rely on.
+ */
+export function allowList(role: IRole, bucket: IBucket): void {
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+}

@@ -1,0 +1,172 @@
+/**
+ * Stack configuration of the serverless pipeline, read from `cdk.json` context (or
+ * `cdk deploy -c key=value`) and stack props, with defaults and checks. Props win over context.
+ * Every problem is an `InfraError('INVALID_CONFIG')` naming the key, e.g.
+ * `mirror-validate config "jobs": expected a whole number from 2 to 1000, got "1"`.
+ */
+import type { Construct } from 'constructs';
+import { DEFAULT_SETTINGS } from '../core/settings.js';
+import { expandAllowlist, normalizeRegistry } from './allowlist.js';
+import { parseSchedules, type ScheduleConfig } from './config-schedules.js';
+import { bool, int, invalid, list, optString } from './context-values.js';
+
+export type { ScheduleConfig } from './config-schedules.js';
+
+/** Key prefixes in the bucket besides the input prefix (fixed: handlers and docs rely on them). */
+export const KEY_PREFIXES = Object.freeze({ runs: 'runs/', results: 'results/', cache: 'cache/' });
+
+/** Validated configuration of one pipeline. */
+export interface PipelineConfig {
+  /** Default `-s`: source registry of every line (overridable per run). */
+  readonly sourceRegistry?: string;
+  /** Default `-d`: destination registry of every line (overridable per run). */
+  readonly destRegistry?: string;
+  /** Registries as configured (normalised), without implied hosts. */
+  readonly registries: readonly string[];
+  /** What the validator may contact: registries, their implied hosts, source/destination, ECR. */
+  readonly allowlist: readonly string[];
+  readonly arch: readonly string[];
+  readonly os: readonly string[];
+  readonly defaultProject: string;
+  readonly deep: boolean;
+  readonly attestations: boolean;
+  /** Maximum concurrent validator invocations (SQS event source `maxConcurrency`, 2..1000). */
+  readonly jobs: number;
+  /** Work messages per validator invocation (1..10). */
+  readonly batchSize: number;
+  readonly validatorTimeoutSeconds: number;
+  /** Receives of a work message before it moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly schedules: readonly ScheduleConfig[];
+  /** Existing Secrets Manager secret with registry credentials; unset: the stack creates one. */
+  readonly secretName?: string;
+  /** ECR registry hosts (`<account>.dkr.ecr.<region>.amazonaws.com`) read through `GetAuthorizationToken`. */
+  readonly ecrRegistries: readonly string[];
+  readonly notificationEmail?: string;
+  /** Event bus for completion events; unset: the account's default bus. */
+  readonly eventBusName?: string;
+  readonly runDeadlineMinutes: number;
+  readonly runsRetentionDays: number;
+  /** Where lists are dropped; ends with `/`. */
+  readonly inputPrefix: string;
+  readonly logRetentionDays: number;
+  readonly tracing: boolean;
+}
+
+/** Raw values as found in context or props (strings from `-c` are accepted for every key). */
+export type PipelineConfigInput = { readonly [K in keyof PipelineConfig]?: unknown };
+
+/** Every key read from context, in documentation order. */
+export const CONFIG_KEYS: readonly (keyof PipelineConfig)[] = [
+  'sourceRegistry', 'destRegistry', 'registries', 'arch', 'os', 'defaultProject', 'deep', 'attestations',
+  'jobs', 'batchSize', 'validatorTimeoutSeconds', 'maxReceiveCount', 'schedules', 'secretName', 'ecrRegistries',
+  'notificationEmail', 'eventBusName', 'runDeadlineMinutes', 'runsRetentionDays', 'inputPrefix',
+  'logRetentionDays', 'tracing',
+];
+
+/** Retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const TOKEN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
+const PROJECT = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const ECR = /^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+
+function tokens(key: string, value: unknown, fallback: readonly string[]): string[] {
+  const items = list(key, value)?.map((s) => s.toLowerCase()) ?? [...fallback];
+  if (items.length === 0) return invalid(key, 'at least one value', value);
+  for (const t of items) if (!TOKEN.test(t)) invalid(key, 'names such as amd64 or linux', t);
+  return [...new Set(items)];
+}
+
+function matching(key: string, value: unknown, re: RegExp, what: string): string | undefined {
+  const s = optString(key, value);
+  if (s !== undefined && !re.test(s)) return invalid(key, what, s);
+  return s;
+}
+
+function inputPrefixOf(value: unknown): string {
+  const p = optString('inputPrefix', value) ?? 'lists/';
+  const ok = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/$/.test(p) && !p.split('/').some((s) => s === '.' || s === '..');
+  if (!ok) return invalid('inputPrefix', 'a relative key prefix ending with "/", such as "lists/"', value);
+  for (const reserved of Object.values(KEY_PREFIXES)) {
+    if (p.startsWith(reserved) || reserved.startsWith(p)) {
+      return invalid('inputPrefix', `a prefix that does not overlap the pipeline's own "${reserved}"`, value);
+    }
+  }
+  return p;
+}
+
+/**
+ * Checks raw values and fills in defaults.
+ *
+ * @example
+ * resolvePipelineConfig({ registries: ['docker.io'], jobs: '20' }).jobs; // 20
+ */
+export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig {
+  const registries = (list('registries', raw.registries) ?? []).map((r) => normalizeRegistry('registries', r));
+  if (registries.length === 0) {
+    invalid('registries', 'a non-empty list of registries the validator may contact, e.g. ["docker.io","quay.io"]', raw.registries);
+  }
+  const host = (key: 'sourceRegistry' | 'destRegistry'): string | undefined => {
+    const s = optString(key, raw[key]);
+    return s === undefined ? undefined : normalizeRegistry(key, s);
+  };
+  const sourceRegistry = host('sourceRegistry');
+  const destRegistry = host('destRegistry');
+  const ecrRegistries = (list('ecrRegistries', raw.ecrRegistries) ?? []).map((r) => {
+    const e = r.toLowerCase();
+    return ECR.test(e) ? e : invalid('ecrRegistries', 'ECR hosts like 123456789012.dkr.ecr.eu-west-1.amazonaws.com', r);
+  });
+  const extra = [sourceRegistry, destRegistry, ...ecrRegistries].filter((x): x is string => x !== undefined);
+  const validatorTimeoutSeconds = int('validatorTimeoutSeconds', raw.validatorTimeoutSeconds, 120, 10, 900);
+  const maxReceiveCount = int('maxReceiveCount', raw.maxReceiveCount, 3, 1, 1000);
+  const runDeadlineMinutes = int('runDeadlineMinutes', raw.runDeadlineMinutes, 60, 5, 10080);
+  // A run must not be closed while its messages may still be redelivered.
+  const retryWindowMinutes = Math.ceil((maxReceiveCount * 6 * validatorTimeoutSeconds) / 60);
+  if (runDeadlineMinutes < retryWindowMinutes) {
+    invalid('runDeadlineMinutes', `at least ${retryWindowMinutes} (maxReceiveCount x 6 x validatorTimeoutSeconds, the time a line may spend in retries)`, raw.runDeadlineMinutes ?? 60);
+  }
+  const inputPrefix = inputPrefixOf(raw.inputPrefix);
+  const logRetentionDays = int('logRetentionDays', raw.logRetentionDays, 30, 1, 3653);
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    invalid('logRetentionDays', `one of ${LOG_RETENTION_DAYS.join(', ')}`, raw.logRetentionDays);
+  }
+  return {
+    ...(sourceRegistry ? { sourceRegistry } : {}),
+    ...(destRegistry ? { destRegistry } : {}),
+    registries,
+    allowlist: expandAllowlist([...registries, ...extra]),
+    arch: tokens('arch', raw.arch, DEFAULT_SETTINGS.arch),
+    os: tokens('os', raw.os, DEFAULT_SETTINGS.os),
+    defaultProject: matching('defaultProject', raw.defaultProject, PROJECT, 'a lowercase project name such as "library"') ?? DEFAULT_SETTINGS.defaultProject,
+    deep: bool('deep', raw.deep, DEFAULT_SETTINGS.deep),
+    attestations: bool('attestations', raw.attestations, DEFAULT_SETTINGS.attestations),
+    jobs: int('jobs', raw.jobs, 10, 2, 1000),
+    batchSize: int('batchSize', raw.batchSize, 5, 1, 10),
+    validatorTimeoutSeconds,
+    maxReceiveCount,
+    schedules: parseSchedules(raw.schedules, inputPrefix),
+    ...optional('secretName', matching('secretName', raw.secretName, SECRET_NAME, 'a Secrets Manager secret name')),
+    ecrRegistries,
+    ...optional('notificationEmail', matching('notificationEmail', raw.notificationEmail, EMAIL, 'an e-mail address')),
+    ...optional('eventBusName', matching('eventBusName', raw.eventBusName, BUS_NAME, 'an EventBridge bus name')),
+    runDeadlineMinutes,
+    runsRetentionDays: int('runsRetentionDays', raw.runsRetentionDays, 90, 1, 3650),
+    inputPrefix,
+    logRetentionDays,
+    tracing: bool('tracing', raw.tracing, false),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/** Reads every key of `CONFIG_KEYS` from `scope`'s context; `props` values win. */
+export function configFromContext(scope: Construct, props: PipelineConfigInput = {}): PipelineConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) raw[key] = props[key] ?? (scope.node.tryGetContext(key) as unknown);
+  return resolvePipelineConfig(raw);
+}
