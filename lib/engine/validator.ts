@@ -7,6 +7,7 @@ import type { ContentCache, RequestStats } from '../ports.js';
 import type { LineResult, RequestCounts } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { Credential } from '../registry/client.js';
+import type { RetryPolicy } from '../registry/net-errors.js';
 import { RegistryClient } from '../registry/client.js';
 import { validateImage } from '../validate/validate-image.js';
 import { formatReference } from '../core/ref.js';
@@ -24,7 +25,9 @@ export interface ValidatorOptions {
   readonly timeoutMs: number;
   readonly debug?: (line: string) => void;
   /** Retry tuning (tests shorten it). */
-  readonly retry?: { retries?: number; baseMs?: number; maxMs?: number };
+  readonly retry?: Partial<RetryPolicy>;
+  /** Per-request time limit (headers, and between body chunks), ms; the client's default otherwise. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface Validator {
@@ -60,6 +63,7 @@ export function createValidator(opts: ValidatorOptions): Validator {
     allowlist: opts.allowlist ? [...opts.allowlist] : undefined,
     debug: opts.debug,
     retry: opts.retry,
+    ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}),
   };
   const source = new RegistryClient({ ...common, credentials: opts.sourceCredentials });
   const destination = new RegistryClient({ ...common, credentials: opts.destCredentials });
