@@ -5,6 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CliError } from './errors.js';
+import { ListError, type ListSettings } from '../core/list.js';
+import { parseListStream } from '../core/list-stream.js';
 
 function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -17,8 +19,12 @@ function describeFsError(err: unknown): string {
   }
 }
 
-/** Checks that `path` is a readable regular file and contains no NUL byte. */
-export async function checkListFile(path: string): Promise<void> {
+/**
+ * Checks that `path` is a readable regular file of text with at least one image (or invalid)
+ * line, and counts those lines, so that fatal problems surface before any request is made and
+ * the progress bar knows its total from the start.
+ */
+export async function scanListFile(path: string, settings: ListSettings): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -26,20 +32,18 @@ export async function checkListFile(path: string): Promise<void> {
     throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": ${describeFsError(err)}`, { cause: err });
   }
   if (info.isDirectory()) throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": is a directory`);
-  if (!info.isFile() && !info.isFIFO()) {
-    throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": not a regular file`);
-  }
-  if (info.isFIFO()) return; // a pipe can be read once only: the streaming reader checks for NUL itself
+  if (!info.isFile()) throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": not a regular file`);
+  let count = 0;
   try {
-    for await (const chunk of createReadStream(path)) {
-      if ((chunk as Buffer).indexOf(0) !== -1) {
-        throw new CliError('LIST_NOT_TEXT', `image list "${path}" is not a text file (it contains NUL bytes)`);
-      }
-    }
+    for await (const _ of parseListStream(readListChunks(path), settings)) count++;
   } catch (err) {
-    if (err instanceof CliError) throw err;
+    if (err instanceof ListError && err.code === 'NOT_TEXT') {
+      throw new CliError('LIST_NOT_TEXT', `image list "${path}" is not a text file (it contains NUL bytes)`, { cause: err });
+    }
     throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": ${describeFsError(err)}`, { cause: err });
   }
+  if (count === 0) throw new CliError('NO_IMAGES', `no images in list "${path}"`);
+  return count;
 }
 
 /** The raw bytes of the list, streamed. */

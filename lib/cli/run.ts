@@ -16,7 +16,7 @@ import { createCredentialResolver } from '../registry/credentials.js';
 import { createValidator } from '../engine/validator.js';
 import { CliError } from './errors.js';
 import { parseCli, type CliConfig } from './options.js';
-import { checkListFile, readListChunks } from './list-file.js';
+import { scanListFile, readListChunks } from './list-file.js';
 import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { writeOutputs, summaryLine, exitCodeFor } from './outputs.js';
@@ -61,7 +61,8 @@ function fatalMessage(err: unknown, debug: boolean): string {
 }
 
 async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promise<number> {
-  await checkListFile(cfg.file);
+  const total = await scanListFile(cfg.file, cfg.settings);
+  progress.total(total);
   const ca = cfg.caFile ? await readCa(cfg.caFile) : undefined;
   const validator = createValidator({
     settings: cfg.settings,
