@@ -1,11 +1,14 @@
 /**
  * Reading the source side with the fewest requests: reuse the destination body when the digests
  * agree, else the content cache, else one GET by digest; plus the config blob of a single image.
+ * Without a cache, and away from Docker Hub, the source tag is read by one GET instead (a HEAD
+ * would only add a request there).
  */
 import type { SourceSide } from '../core/compare.js';
 import { parseImageConfig, parseManifest } from '../core/manifest.js';
 import { isImageConfig } from '../core/media-types.js';
 import { MirrorValidateError } from '../core/errors.js';
+import { DOCKER_HUB_ALIASES } from '../core/ref-grammar.js';
 import type { ImageRef, Platform } from '../core/types.js';
 import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js';
 import { cacheGet, cachePut } from './content.js';
@@ -20,17 +23,33 @@ interface SourceDeps {
   readonly cache?: ContentCache;
 }
 
-/** The source manifest, its digest and (single image) platform. Throws SideError. */
+/**
+ * Whether the source tag is read by HEAD first (then a GET by digest only when neither the
+ * destination nor the cache has that digest) rather than by one GET: on Docker Hub, where HEADs
+ * cost no pull quota, and whenever a cache can answer by digest. Never for a pinned digest.
+ */
+export function headsSourceFirst(source: ImageRef, cache: ContentCache | undefined): boolean {
+  if (source.digest !== undefined) return false;
+  return cache !== undefined || DOCKER_HUB_ALIASES.has(source.registry.toLowerCase());
+}
+
+/**
+ * The source manifest, its digest and (single image) platform. `known` is the source digest
+ * (from a HEAD or the line) or the manifest already fetched by tag. Throws SideError.
+ */
 export async function readSource(
   item: { source: ImageRef; destination: ImageRef },
   deps: SourceDeps,
-  digest: string,
+  known: string | FetchedManifest,
   dest: FetchedManifest | null,
 ): Promise<SourceSide> {
+  const digest = typeof known === 'string' ? known : known.digest;
   const same = dest !== null && dest.digest === digest;
   let bytes: Uint8Array;
   let contentType: string | undefined;
-  if (same) {
+  if (typeof known !== 'string') {
+    ({ bytes, mediaType: contentType } = known);
+  } else if (same) {
     ({ bytes, mediaType: contentType } = dest);
   } else {
     const cached = await cacheGet(deps.cache, digest);

@@ -11,7 +11,7 @@ import type { ImageRef, LineResult, PlatformFilter } from '../core/types.js';
 import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js';
 import { checkChildren, checkDeep, type BlobOwner, type Outcome } from './existence.js';
 import { SideError, errorCodeOf, onSide, sideMessage } from './side-errors.js';
-import { readSource } from './source.js';
+import { headsSourceFirst, readSource } from './source.js';
 
 /** One image line to validate. */
 export interface ImageItem {
@@ -33,9 +33,11 @@ export interface ValidateDeps {
 
 /**
  * Validates one image line. Never throws: exceptions become ERROR with a stable code and a
- * message naming the side. Requests: destination GET by tag and source HEAD (in parallel),
- * source GET by digest only when the digests differ and the cache misses, the config blob of a
- * single-image source, then a HEAD (or, with `deep`, a GET plus blob HEADs) per matched child.
+ * message naming the side. Requests, in parallel first: the destination GET by tag and the
+ * source tag, by HEAD where that can save the GET (Docker Hub, or a cache; see
+ * {@link headsSourceFirst}) and else by one GET. After a HEAD, a source GET by digest only when
+ * the digests differ and the cache misses. Then the config blob of a single-image source, and a
+ * HEAD (or, with `deep`, a GET plus blob HEADs) per matched child.
  */
 export async function validateImage(item: ImageItem, deps: ValidateDeps): Promise<LineResult> {
   const base = {
@@ -55,17 +57,23 @@ export async function validateImage(item: ImageItem, deps: ValidateDeps): Promis
 
 async function run(item: ImageItem, deps: ValidateDeps, names: { source: string; destination: string }): Promise<Outcome> {
   const { source: src, destination: dst } = item;
-  const [destSettled, headSettled] = await Promise.allSettled([
+  const tag = src.tag ?? 'latest';
+  const firstRead: Promise<string | FetchedManifest | null> = src.digest
+    ? Promise.resolve(src.digest)
+    : headsSourceFirst(src, deps.cache)
+      ? onSide('source', async () => (await deps.source.headManifest(src, tag))?.digest ?? null)
+      : onSide('source', () => deps.source.getManifest(src, tag));
+  const [destSettled, sourceSettled] = await Promise.allSettled([
     onSide('destination', () => deps.destination.getManifest(dst, dst.digest ?? dst.tag ?? 'latest')),
-    src.digest ? Promise.resolve(src.digest) : onSide('source', async () => (await deps.source.headManifest(src, src.tag ?? 'latest'))?.digest ?? null),
+    firstRead,
   ]);
   if (destSettled.status === 'rejected') throw destSettled.reason;
-  if (headSettled.status === 'rejected') throw headSettled.reason;
+  if (sourceSettled.status === 'rejected') throw sourceSettled.reason;
   const dest = destSettled.value;
-  const sourceDigest = headSettled.value;
-  if (sourceDigest === null) return { status: 'ERROR', code: 'SOURCE_ERROR', message: SOURCE_NOT_FOUND };
+  const known = sourceSettled.value;
+  if (known === null) return { status: 'ERROR', code: 'SOURCE_ERROR', message: SOURCE_NOT_FOUND };
 
-  const source = await readSource(item, deps, sourceDigest, dest);
+  const source = await readSource(item, deps, known, dest);
   if (!sourceHasMatchingPlatform(source, deps.filter)) {
     return { status: 'SKIPPED', code: 'NO_MATCHING_PLATFORM', message: noMatchingPlatform(deps.filter.arch, deps.filter.os) };
   }
