@@ -1,0 +1,77 @@
+/**
+ * The HTML report: one self-contained page (inline CSS, inline script, inline SVG chart, the
+ * data as JSON in a `<script type="application/json">`). It loads nothing from anywhere, so it
+ * opens offline and straight from S3; a Content-Security-Policy forbids any request anyway.
+ * The line table renders only its visible rows, so 100,000 lines stay a small DOM.
+ * Pure string building: no I/O.
+ */
+import type { JsonReport } from '../core/report.js';
+import { embedJson, escapeHtml as h } from './html-escape.js';
+import { htmlData, STATUS_ORDER } from './html-data.js';
+import { HTML_SCRIPT } from './html-script.js';
+import { HTML_STYLE } from './html-style.js';
+import { codeTable, runFacts, statusCards, statusChart, statusCount } from './html-summary.js';
+
+export interface HtmlOptions {
+  /** The list's name, shown in the title. */
+  readonly listName?: string;
+}
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/**
+ * Renders `report` as a self-contained HTML page.
+ * @example await writeFile('run.html', renderHtmlReport(report, { listName: 'images.txt' }))
+ */
+export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): string {
+  const name = opts.listName ?? report.runId ?? 'run';
+  const s = report.summary;
+  const verdict = s.failed + s.errors + s.invalid === 0 ? 'all lines passed or were skipped' : `${s.failed + s.errors + s.invalid} lines need attention`;
+  const filters = STATUS_ORDER.map((st) =>
+    `<label><input type="checkbox" name="mv-status" value="${st}" checked> <span class="badge st-${st}">${st}</span> ${statusCount(report, st)}</label>`);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>mirror-validate report: ${h(name)}</title>
+<style>${HTML_STYLE}</style>
+</head>
+<body>
+<header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${s.total} lines, ${h(verdict)}</div></header>
+<main>
+<section id="mv-summary">
+${statusCards(report)}
+<div class="overview"><div><h2>Lines by status</h2>${statusChart(report)}</div><div><h2>Run</h2>${runFacts(report)}</div></div>
+<h2>Reason codes</h2>
+${codeTable(report)}
+</section>
+<section id="mv-lines">
+<h2>All lines</h2>
+<noscript><p>This table needs JavaScript; the summary above does not.</p></noscript>
+<div class="filters">
+${filters.join('\n')}
+<label>Code <select id="mv-code"><option value="">all</option></select></label>
+<label>Search <input type="search" id="mv-search" placeholder="image, message, line number"></label>
+<span id="mv-count" class="muted"></span>
+</div>
+<div class="grid" role="table" aria-label="lines">
+<div class="row head" role="row"><span>Line</span><span>Status</span><span>Code</span><span>Input</span><span>Message</span></div>
+<div id="mv-viewport"><div id="mv-spacer"><div id="mv-window"></div></div><div id="mv-empty" class="muted" hidden>No line matches the filters.</div></div>
+</div>
+<div id="mv-detail"><p class="muted">Select a line to see its details.</p></div>
+</section>
+<section id="mv-failures-section">
+<h2>Failed lines (<span id="mv-failed-count">${s.failed}</span>)</h2>
+<p class="muted">Source and destination side by side; highlighted fields differ.</p>
+<div id="mv-failures"></div>
+<button type="button" class="more" id="mv-more" hidden>Show more</button>
+</section>
+</main>
+<script type="application/json" id="mv-data">${embedJson(htmlData(report))}</script>
+<script>${HTML_SCRIPT}</script>
+</body>
+</html>
+`;
+}

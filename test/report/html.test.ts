@@ -1,0 +1,75 @@
+import { describe, it, expect } from 'vitest';
+import { renderHtmlReport } from '../../lib/report/html.js';
+import { embedJson, escapeHtml } from '../../lib/report/html-escape.js';
+import { formatDuration } from '../../lib/report/html-summary.js';
+import { reportFormatOf, renderReport } from '../../lib/report/format.js';
+import { sampleReport, XSS_INPUT } from './sample-report.js';
+
+function dataOf(html: string): { rows: unknown[][]; faq: Record<string, { cause: string; fix: string }> } {
+  const m = /<script type="application\/json" id="mv-data">([\s\S]*?)<\/script>/.exec(html);
+  expect(m).not.toBeNull();
+  return JSON.parse(m?.[1] ?? 'null');
+}
+
+describe('renderHtmlReport', () => {
+  const html = renderHtmlReport(sampleReport(), { listName: 'images <1>.txt' });
+
+  it('is self-contained: no external src/href, no link or remote script', () => {
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:|\/\/)/i);
+    expect(html).not.toMatch(/<link\b|<iframe\b|@import|url\(/i);
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="application/json" id="mv-data">', '<script>']);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('embeds every line, and the hostile input cannot close the data block', () => {
+    const data = dataOf(html);
+    expect(data.rows.map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(data.rows[6]?.[3]).toBe(XSS_INPUT);
+    expect(html.split('</script>')).toHaveLength(3);
+    expect(html).not.toContain('window.__pwned=1</script>');
+  });
+
+  it('embeds the FAQ of the codes that occur, worded as the FAQ table', () => {
+    const { faq } = dataOf(html);
+    expect(Object.keys(faq).sort()).toEqual(['AUTH', 'DEST_MEDIA_TYPE', 'DEST_NOT_FOUND', 'DIGEST_MISMATCH', 'INVALID_FORMAT',
+      'INVALID_REFERENCE', 'NO_MATCHING_PLATFORM', 'PLATFORM_MISMATCH']);
+    expect(faq.DIGEST_MISMATCH?.fix).toBe('run mirror again');
+  });
+
+  it('escapes the list name and shows the summary facts', () => {
+    expect(html).toContain('<title>mirror-validate report: images &lt;1&gt;.txt</title>');
+    expect(html).toContain('<dt>Destination registry</dt><dd>mirror.local</dd>');
+    expect(html).toContain('<dt>Docker Hub quota left</dt><dd>97 pulls');
+    expect(html).toContain('<dt>Duration</dt><dd>1 min 06 s</dd>');
+    expect(html).toMatch(/<svg id="mv-chart"[^>]*>.*<rect[^>]*class="bar st-FAILED"><title>FAILED: 4<\/title>/);
+  });
+});
+
+describe('helpers', () => {
+  it.each([
+    ['<a href="x">&\'', '&lt;a href=&quot;x&quot;&gt;&amp;&#39;'],
+  ])('escapeHtml(%j)', (input, out) => expect(escapeHtml(input)).toBe(out));
+
+  it('embedJson round-trips and hides markup', () => {
+    const value = { s: '</script><!-- & \u2028 \u2029 >' };
+    const text = embedJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it.each([[500, '0.5 s'], [65_500, '1 min 06 s'], [3_725_000, '1 h 02 min']])('formatDuration(%i)', (ms, out) => {
+    expect(formatDuration(ms)).toBe(out);
+  });
+
+  it.each([
+    ['r.json', 'json'], ['R.JSON', 'json'], ['a/b.xml', 'junit'], ['x.html', 'html'], ['x.HTM', 'html'],
+    ['x.pdf', null], ['json', null], ['x.json.txt', null],
+  ])('reportFormatOf(%j) = %j', (name, format) => expect(reportFormatOf(name)).toBe(format));
+
+  it('renderReport dispatches by format', () => {
+    const r = sampleReport();
+    expect(JSON.parse(renderReport('json', r, 'l'))).toEqual(r);
+    expect(renderReport('junit', r, 'l')).toContain('<testsuite name="l"');
+    expect(renderReport('html', r, 'l')).toMatch(/^<!DOCTYPE html>/);
+  });
+});
