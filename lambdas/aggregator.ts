@@ -1,2 +1,48 @@
-/** Placeholder: replaced by the real aggregator handler (issue 3). */
-export const handler = async () => { throw new Error('not implemented'); };
+/**
+ * Aggregator: progress notes `{runId}` -> for each run of the batch (collapsed), close it when
+ * every line has a result, publish it to `results/<list>/` and put the completion event
+ * (lib/aws/complete-run.ts). Idempotent. A note whose check failed is returned for retry; a
+ * note for an unknown run is dropped with a log line.
+ */
+import middy from '@middy/core';
+import { isCodedError } from '../lib/core/errors.js';
+import { completeRun } from '../lib/aws/complete-run.js';
+import { errorFields, logger } from '../lib/aws/logger.js';
+import { lambdaLogging, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
+import { runtime } from '../lib/aws/runtime.js';
+
+function runIdOf(body: string): string | undefined {
+  try {
+    const runId = (JSON.parse(body) as { runId?: unknown })?.runId;
+    return typeof runId === 'string' ? runId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function aggregate(event: SqsEvent): Promise<SqsBatchResponse> {
+  const rt = runtime('aggregator');
+  const byRun = new Map<string, string[]>();
+  for (const r of event.Records) {
+    const runId = runIdOf(r.body);
+    if (runId === undefined) logger.error('progress note without a run id; dropped', { messageId: r.messageId });
+    else byRun.set(runId, [...(byRun.get(runId) ?? []), r.messageId]);
+  }
+  const failed: string[] = [];
+  for (const [runId, ids] of byRun) {
+    try {
+      const status = await completeRun(runId, {
+        store: rt.store, s3: rt.clients.s3, bucket: rt.config.bucket,
+        events: { client: rt.clients.events, busName: rt.config.eventBusName, source: rt.config.eventSource },
+      });
+      logger.info('aggregation check', { runId, status });
+    } catch (err) {
+      const unknownRun = isCodedError(err) && (err.code === 'RUN_NOT_FOUND' || err.code === 'INVALID_RUN_ID');
+      logger.error(unknownRun ? 'progress note for an unknown run; dropped' : 'aggregation failed', { runId, ...errorFields(err) });
+      if (!unknownRun) failed.push(...ids);
+    }
+  }
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+export const handler = middy(aggregate).use(lambdaLogging(logger, 'aggregator'));

@@ -1,2 +1,23 @@
-/** Placeholder: replaced by the real sweeper handler (issue 3). */
-export const handler = async () => { throw new Error('not implemented'); };
+/**
+ * Sweeper (EventBridge Scheduler, every 5 minutes): drains the work dead-letter queue into ERROR
+ * results, closes runs past their deadline (missing lines become ERROR NO_RESULT) and sends
+ * progress notes for open or unpublished runs, so every run finishes (lib/aws/sweep.ts).
+ */
+import middy from '@middy/core';
+import { logger } from '../lib/aws/logger.js';
+import { lambdaLogging } from '../lib/aws/middleware.js';
+import { runtime } from '../lib/aws/runtime.js';
+import { sweep, type SweepReport } from '../lib/aws/sweep.js';
+
+async function sweepOnce(): Promise<SweepReport> {
+  const rt = runtime('sweeper');
+  const report = await sweep({
+    store: rt.store, s3: rt.clients.s3, bucket: rt.config.bucket, sqs: rt.clients.sqs, dlqUrl: rt.config.dlqUrl,
+    progress: rt.progress, maxReceiveCount: rt.config.maxReceiveCount, log: logger,
+    lookbackMs: rt.config.runDeadlineMs + 24 * 3_600_000,
+  });
+  logger.info('sweep', { deadLetters: report.deadLetters, closed: report.closed.length, noted: report.noted.length });
+  return report;
+}
+
+export const handler = middy(sweepOnce).use(lambdaLogging(logger, 'sweeper'));

@@ -1,2 +1,67 @@
-/** Placeholder: replaced by the real validator handler (issue 3). */
-export const handler = async () => { throw new Error('not implemented'); };
+/**
+ * Validator: an SQS batch of work items -> one recorded result per line (lib/pipeline/process.ts),
+ * with `reportBatchItemFailures`: only the messages to retry are returned. On a message's last
+ * allowed receive a line that still throws is recorded as ERROR instead. Afterwards one progress
+ * note per run of the batch asks the aggregator to check the run.
+ */
+import middy from '@middy/core';
+import type { WorkItem } from '../lib/core/settings.js';
+import type { QueueMessage } from '../lib/ports.js';
+import { fromSqsRecord } from '../lib/adapters/aws/sqs-queue.js';
+import { processMessages } from '../lib/pipeline/process.js';
+import { createSecretCredentials } from '../lib/aws/credentials.js';
+import { errorFields, logger } from '../lib/aws/logger.js';
+import { lambdaLogging, unique, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
+import { runtime } from '../lib/aws/runtime.js';
+import { S3ContentCache } from '../lib/aws/s3-cache.js';
+import { isWorkItem } from '../lib/aws/sweep.js';
+import { ValidatorPool } from '../lib/aws/validator-pool.js';
+
+let pool: ValidatorPool | undefined;
+
+function validators(context: LambdaContext): ValidatorPool {
+  const rt = runtime('validator');
+  pool ??= new ValidatorPool({
+    store: rt.store,
+    credentials: createSecretCredentials({ secretId: rt.config.secretArn, secrets: rt.clients.secrets, ecr: rt.clients.ecr }),
+    allowlist: rt.config.allowlist,
+    cache: new S3ContentCache(rt.store, (err) => logger.warn('content cache unavailable', errorFields(err))),
+    // Leave time to record results before the function times out.
+    timeoutMs: Math.max(5_000, Math.min(rt.config.imageTimeoutMs, context.getRemainingTimeInMillis() - 15_000)),
+  });
+  return pool;
+}
+
+/** Forgets the container's validators (tests). */
+export async function resetValidators(): Promise<void> {
+  await pool?.close();
+  pool = undefined;
+}
+
+async function validate(event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> {
+  const rt = runtime('validator');
+  const vp = validators(context);
+  const failures: string[] = [];
+  const messages: QueueMessage<WorkItem>[] = [];
+  for (const record of event.Records) {
+    let msg: QueueMessage<unknown> | undefined;
+    try {
+      msg = fromSqsRecord<unknown>(record);
+    } catch { /* reported below */ }
+    if (msg && isWorkItem(msg.body)) messages.push(msg as QueueMessage<WorkItem>);
+    else {
+      logger.error('message is not a work item; left for the dead-letter queue', { messageId: record.messageId });
+      failures.push(record.messageId);
+    }
+  }
+  const { failedIds } = await processMessages(messages, {
+    validate: (item) => vp.validate(item), store: rt.store, maxReceiveCount: rt.config.maxReceiveCount, concurrency: Math.max(1, messages.length),
+  });
+  await vp.closeRetired();
+  const runs = unique(messages.map((m) => m.body.runId));
+  await rt.progress.send(runs.map((runId) => ({ runId }))).catch((err: unknown) => logger.warn('progress note not sent', errorFields(err)));
+  if (failedIds.length > 0) logger.warn('messages to retry', { count: failedIds.length });
+  return { batchItemFailures: [...failures, ...failedIds].map((itemIdentifier) => ({ itemIdentifier })) };
+}
+
+export const handler = middy(validate).use(lambdaLogging(logger, 'validator'));

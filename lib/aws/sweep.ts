@@ -1,0 +1,149 @@
+/**
+ * The sweeper's use case (every 5 minutes), so that every run finishes:
+ *
+ * 1. Drains the work dead-letter queue: each work item becomes an ERROR result with its last
+ *    error unknown (`gave up after N attempts: the message landed in the dead-letter queue`),
+ *    unless its line already has a result. A message that is not a work item cannot be
+ *    attributed to a line; it is logged and deleted (its run's line is closed by step 2).
+ * 2. Looks at recent runs (run ids start with their UTC start time, so `runs/` is listed from
+ *    `now - lookbackMs` only, at most `maxRuns`): a run past its deadline that is not done is
+ *    closed with `force` (missing lines become ERROR `NO_RESULT`, their input read back from
+ *    `runs/<runId>/list.txt`); every open or unpublished run gets a progress note, so a lost
+ *    note never leaves a run unfinished.
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { parseListStream } from '../core/list-stream.js';
+import type { WorkItem } from '../core/settings.js';
+import type { ObjectStore, WorkQueue } from '../ports.js';
+import { finalizeRun } from '../pipeline/aggregate.js';
+import { recordDeadLetters } from '../pipeline/process.js';
+import { assertRunId, runKeys, RUNS_PREFIX } from '../pipeline/run-layout.js';
+import { readJson, type RunRecord } from '../pipeline/run-record.js';
+import { publishKeys } from './complete-run.js';
+import { errorFields, type Logger } from './logger.js';
+import type { ProgressNote } from './runtime.js';
+import { listCopyKey } from './start-run.js';
+import { timeStamp } from './triggers.js';
+
+export interface SweepDeps {
+  readonly store: ObjectStore;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly sqs: SQSClient;
+  readonly dlqUrl: string;
+  readonly progress: WorkQueue<ProgressNote>;
+  readonly maxReceiveCount: number;
+  readonly log: Logger;
+  readonly now?: () => Date;
+  /** Runs started before `now - lookbackMs` are not looked at. Default deadline + 24 h. */
+  readonly lookbackMs: number;
+  readonly maxRuns?: number;
+  readonly maxDeadLetters?: number;
+}
+
+export interface SweepReport {
+  readonly deadLetters: number;
+  readonly closed: readonly string[];
+  readonly noted: readonly string[];
+}
+
+/** True when `body` has the shape of a work item. */
+export function isWorkItem(body: unknown): body is WorkItem {
+  const b = body as Partial<WorkItem> | null;
+  return typeof b === 'object' && b !== null && typeof b.runId === 'string' && Number.isSafeInteger(b.line) && (b.line ?? 0) > 0
+    && typeof b.input === 'string' && typeof b.source === 'object' && b.source !== null
+    && typeof b.destination === 'object' && b.destination !== null;
+}
+
+async function drainDeadLetters(deps: SweepDeps, runs: Set<string>): Promise<number> {
+  let handled = 0;
+  while (handled < (deps.maxDeadLetters ?? 1000)) {
+    const out = await deps.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: deps.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+    }));
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) break;
+    for (const m of messages) {
+      let body: unknown;
+      try {
+        body = JSON.parse(m.Body ?? '');
+      } catch {
+        body = undefined;
+      }
+      if (isWorkItem(body)) {
+        await recordDeadLetters([body], deps.store, deps.maxReceiveCount);
+        runs.add(body.runId);
+      } else {
+        deps.log.error('dead letter is not a work item; deleted', { messageId: m.MessageId, size: m.Body?.length ?? 0 });
+      }
+      await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: deps.dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+      handled++;
+    }
+  }
+  return handled;
+}
+
+async function* recentRuns(deps: SweepDeps, since: Date): AsyncGenerator<string> {
+  let ContinuationToken: string | undefined;
+  let seen = 0;
+  do {
+    const out = await deps.s3.send(new ListObjectsV2Command({
+      Bucket: deps.bucket, Prefix: RUNS_PREFIX, Delimiter: '/', StartAfter: `${RUNS_PREFIX}${timeStamp(since)}`, ContinuationToken,
+    }));
+    for (const p of out.CommonPrefixes ?? []) {
+      const runId = p.Prefix?.slice(RUNS_PREFIX.length, -1) ?? '';
+      try {
+        assertRunId(runId);
+      } catch {
+        continue;
+      }
+      if (++seen > (deps.maxRuns ?? 500)) return;
+      yield runId;
+    }
+    ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+}
+
+/** Inputs of `lines`, read back from the run's copy of its list. */
+export function inputLookup(store: ObjectStore, record: RunRecord) {
+  return async (lines: readonly number[]): Promise<ReadonlyMap<number, string>> => {
+    const wanted = new Set(lines);
+    const found = new Map<number, string>();
+    const stream = await store.getStream(listCopyKey(record.runId));
+    if (!stream) return found;
+    for await (const parsed of parseListStream(stream, record.settings)) {
+      if (wanted.has(parsed.line)) found.set(parsed.line, parsed.input);
+      if (found.size === wanted.size) break;
+    }
+    return found;
+  };
+}
+
+/** One sweep; see the module doc. Errors of one run are logged and do not stop the others. */
+export async function sweep(deps: SweepDeps): Promise<SweepReport> {
+  const now = deps.now ?? (() => new Date());
+  const notes = new Set<string>();
+  const closed: string[] = [];
+  const deadLetters = await drainDeadLetters(deps, notes);
+  for await (const runId of recentRuns(deps, new Date(now().getTime() - deps.lookbackMs))) {
+    try {
+      const keys = runKeys(runId);
+      if (await deps.store.head(keys.done)) {
+        if (!(await deps.store.head(publishKeys(runId).published))) notes.add(runId);
+        continue;
+      }
+      const record = await readJson<RunRecord>(deps.store, keys.record);
+      if (!record) continue;
+      if (now().getTime() > Date.parse(record.deadline)) {
+        await finalizeRun(runId, deps.store, { now, force: true, lookupInputs: inputLookup(deps.store, record) });
+        closed.push(runId);
+      }
+      notes.add(runId);
+    } catch (err) {
+      deps.log.error('sweep of a run failed', { runId, ...errorFields(err) });
+    }
+  }
+  if (notes.size > 0) await deps.progress.send([...notes].map((runId) => ({ runId })));
+  return { deadLetters, closed, noted: [...notes] };
+}

@@ -1,0 +1,121 @@
+/**
+ * What starts a run: an S3 `ObjectCreated` record for a list under the input prefix, or an
+ * EventBridge Scheduler input `{bucket, key, name?, scheduledTime?, settings?}` (the stack sends
+ * `{bucket, key, source: "schedule", name, scheduledTime}`). Both become a {@link RunTrigger}
+ * with a deterministic run id, so a duplicate delivery maps to the same run and is a no-op:
+ *
+ * - S3: `<eventTime>-<list>-<hash of bucket, key, versionId, eTag, sequencer>`;
+ * - schedule: `<scheduledTime>-<schedule name>-schedule` (every retry of one tick has the same
+ *   `scheduledTime`); without one, the Lambda request id (the same on async retries) is hashed.
+ *
+ * Run ids start with a UTC time stamp, so `runs/` lists in start order (the sweeper relies on it).
+ */
+import { createHash } from 'node:crypto';
+import { assertRunId } from '../pipeline/run-layout.js';
+import { AwsRuntimeError } from './errors.js';
+import type { RunOverrides } from './run-settings.js';
+
+export interface RunTrigger {
+  readonly runId: string;
+  readonly bucket: string;
+  readonly key: string;
+  /** Key relative to the input prefix, without its extension: names `results/<list>/`. */
+  readonly listName: string;
+  /** `s3` (settings from the object's metadata) or `schedule` (from `settings`). */
+  readonly kind: 's3' | 'schedule';
+  readonly settings?: RunOverrides;
+  /** The uploaded object's ETag (S3 events): the run validates exactly that upload. */
+  readonly etag?: string;
+  readonly versionId?: string;
+}
+
+export interface TriggerContext {
+  readonly bucket: string;
+  readonly inputPrefix: string;
+  /** Lambda request id (the same on async retries). */
+  readonly requestId: string;
+  readonly now: () => Date;
+}
+
+interface S3Record {
+  readonly eventSource?: string;
+  readonly eventName?: string;
+  readonly eventTime?: string;
+  readonly s3?: { bucket?: { name?: string }; object?: { key?: string; eTag?: string; versionId?: string; sequencer?: string } };
+}
+
+/** `2026-01-02T03:04:05.678Z` -> `20260102T030405Z`. */
+export function timeStamp(iso: string | Date): string {
+  const d = typeof iso === 'string' ? new Date(iso) : iso;
+  if (Number.isNaN(d.getTime())) throw new AwsRuntimeError('TRIGGER', `not a time: ${JSON.stringify(String(iso).slice(0, 60))}`);
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+const hash = (...parts: readonly string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 12);
+const slug = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '').slice(0, 48) || 'list';
+
+/** S3 event keys are URL-encoded with `+` for spaces. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replace(/\+/g, ' '));
+}
+
+/** `lists/team/nightly.txt` under `lists/` -> `team/nightly`. @throws AwsRuntimeError `TRIGGER` */
+export function listNameOf(key: string, inputPrefix: string): string {
+  if (!key.startsWith(inputPrefix) || key.endsWith('/')) {
+    throw new AwsRuntimeError('TRIGGER', `${JSON.stringify(key)} is not a list under the input prefix "${inputPrefix}"`);
+  }
+  const name = key.slice(inputPrefix.length).replace(/\.[A-Za-z0-9]{1,8}$/, '');
+  const segments = name.split('/');
+  // eslint-disable-next-line no-control-regex
+  if (name === '' || segments.some((s) => s === '' || s === '.' || s === '..' || /[\u0000-\u001f\u007f\\]/.test(s))) {
+    throw new AwsRuntimeError('TRIGGER', `cannot name results after ${JSON.stringify(key)}: use a key such as ${inputPrefix}nightly.txt`);
+  }
+  return name;
+}
+
+/** The runs an S3 notification asks for (records outside the input prefix are skipped by the caller). */
+export function s3Triggers(records: readonly S3Record[], ctx: TriggerContext): RunTrigger[] {
+  return records.map((r) => {
+    const bucket = r.s3?.bucket?.name;
+    const rawKey = r.s3?.object?.key;
+    if (!bucket || rawKey === undefined) throw new AwsRuntimeError('TRIGGER', 'S3 record without bucket name or object key');
+    if (bucket !== ctx.bucket) throw new AwsRuntimeError('TRIGGER', `S3 record for bucket ${bucket}, expected ${ctx.bucket}`);
+    const key = decodeS3Key(rawKey);
+    const o = r.s3!.object!;
+    const listName = listNameOf(key, ctx.inputPrefix);
+    const runId = `${timeStamp(r.eventTime ?? ctx.now())}-${slug(listName)}-${hash(bucket, key, o.versionId ?? '', o.eTag ?? '', o.sequencer ?? '')}`;
+    assertRunId(runId);
+    return {
+      runId, bucket, key, listName, kind: 's3',
+      ...(o.eTag ? { etag: o.eTag } : {}), ...(o.versionId ? { versionId: o.versionId } : {}),
+    };
+  });
+}
+
+/** The run a Scheduler input (or a manual invocation with the same shape) asks for. */
+export function scheduleTrigger(input: Record<string, unknown>, ctx: TriggerContext): RunTrigger {
+  const { bucket, key, name, scheduledTime, settings } = input;
+  if (typeof bucket !== 'string' || typeof key !== 'string') {
+    throw new AwsRuntimeError('TRIGGER', 'a schedule input needs "bucket" and "key" strings: {"bucket","key","name"?,"settings"?}');
+  }
+  if (bucket !== ctx.bucket) throw new AwsRuntimeError('TRIGGER', `schedule input names bucket ${bucket}, expected ${ctx.bucket}`);
+  if (name !== undefined && (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,48}$/.test(name))) {
+    throw new AwsRuntimeError('TRIGGER', 'schedule input "name" must be 1-48 characters [A-Za-z0-9_-]');
+  }
+  if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
+    throw new AwsRuntimeError('TRIGGER', 'schedule input "settings" must be an object such as {"arch": "amd64", "deep": true}');
+  }
+  const listName = listNameOf(key, ctx.inputPrefix);
+  const label = typeof name === 'string' ? name : slug(listName);
+  const runId = typeof scheduledTime === 'string' && scheduledTime !== ''
+    ? `${timeStamp(scheduledTime)}-${label}-schedule`
+    : `${timeStamp(ctx.now())}-${label}-${hash(ctx.requestId)}`;
+  assertRunId(runId);
+  return { runId, bucket, key, listName, kind: 'schedule', ...(settings ? { settings: settings as RunOverrides } : {}) };
+}
+
+/** True for an S3 notification (`{Records: [{eventSource: "aws:s3"}]}`). */
+export function isS3Event(event: unknown): event is { Records: S3Record[] } {
+  const records = (event as { Records?: unknown })?.Records;
+  return Array.isArray(records) && records.every((r) => (r as S3Record)?.eventSource === 'aws:s3');
+}

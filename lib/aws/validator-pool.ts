@@ -1,0 +1,89 @@
+/**
+ * The validator Lambda's validators: one per distinct run settings (TLS verification, platform
+ * filter, deep, attestations), built on first use and kept for `maxAgeMs` (default 1 h, so
+ * rotated secrets and ECR tokens are picked up). Each run's settings are read from its run
+ * record (`runs/<runId>/run.json`) once and remembered for the container's lifetime.
+ */
+import type { LineResult } from '../core/types.js';
+import type { RunSettings, WorkItem } from '../core/settings.js';
+import type { ContentCache, ObjectStore } from '../ports.js';
+import { createValidator, type Validator } from '../engine/validator.js';
+import { runKeys } from '../pipeline/run-layout.js';
+import { readJson, type RunRecord } from '../pipeline/run-record.js';
+import type { RegistryCredentials } from './credentials.js';
+import { AwsRuntimeError } from './errors.js';
+
+export interface ValidatorPoolOptions {
+  readonly store: ObjectStore;
+  readonly credentials: RegistryCredentials;
+  readonly allowlist: readonly string[];
+  readonly cache?: ContentCache;
+  readonly timeoutMs: number;
+  readonly maxAgeMs?: number;
+  readonly now?: () => number;
+  /** Tests shorten registry retries. */
+  readonly retry?: { retries?: number; baseMs?: number; maxMs?: number };
+}
+
+const MAX_RUNS = 200;
+
+export class ValidatorPool {
+  private readonly settings = new Map<string, Promise<RunSettings>>();
+  private readonly validators = new Map<string, { v: Validator; at: number }>();
+  private retired: Validator[] = [];
+
+  constructor(private readonly opts: ValidatorPoolOptions) {}
+
+  /** The settings of run `runId`. @throws AwsRuntimeError `LIST` when the run has no record. */
+  settingsOf(runId: string): Promise<RunSettings> {
+    let p = this.settings.get(runId);
+    if (!p) {
+      p = readJson<RunRecord>(this.opts.store, runKeys(runId).record).then((r) => {
+        if (!r) throw new AwsRuntimeError('LIST', `run ${runId} has no run record`);
+        return r.settings;
+      });
+      if (this.settings.size >= MAX_RUNS) this.settings.delete(this.settings.keys().next().value!);
+      this.settings.set(runId, p);
+      p.catch(() => this.settings.delete(runId));
+    }
+    return p;
+  }
+
+  private validatorFor(s: RunSettings): Validator {
+    const now = (this.opts.now ?? Date.now)();
+    const key = JSON.stringify([s.tlsVerify, s.arch, s.os, s.deep, s.attestations]);
+    const found = this.validators.get(key);
+    if (found && now - found.at < (this.opts.maxAgeMs ?? 3_600_000)) return found.v;
+    if (found) this.retired.push(found.v);
+    const v = createValidator({
+      settings: s,
+      sourceCredentials: this.opts.credentials.source,
+      destCredentials: this.opts.credentials.destination,
+      allowlist: this.opts.allowlist,
+      cache: this.opts.cache,
+      timeoutMs: this.opts.timeoutMs,
+      ...(this.opts.retry ? { retry: this.opts.retry } : {}),
+    });
+    this.validators.set(key, { v, at: now });
+    return v;
+  }
+
+  /** Validates `item` with its run's settings. */
+  async validate(item: WorkItem): Promise<LineResult> {
+    return this.validatorFor(await this.settingsOf(item.runId)).validate(item);
+  }
+
+  /** Closes validators replaced since the last call (call between batches). */
+  async closeRetired(): Promise<void> {
+    const old = this.retired;
+    this.retired = [];
+    await Promise.allSettled(old.map((v) => v.close()));
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.validators.values()].map((e) => e.v);
+    this.validators.clear();
+    await this.closeRetired();
+    await Promise.allSettled(all.map((v) => v.close()));
+  }
+}
