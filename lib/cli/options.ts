@@ -6,11 +6,13 @@ import { Command, CommanderError, Option } from 'commander';
 import type { RunSettings } from '../core/settings.js';
 import { DEFAULT_SETTINGS } from '../core/settings.js';
 import { CliError } from './errors.js';
+import { reportFormatOf } from '../report/format.js';
 
 export interface CliConfig {
   readonly file: string;
   readonly failedFile: string;
-  readonly reportFile?: string;
+  /** `--report` files, in order given; the format of each is picked by its extension. */
+  readonly reportFiles: readonly string[];
   readonly jobs: number;
   readonly debug: boolean;
   readonly caFile?: string;
@@ -62,7 +64,7 @@ export function buildProgram(): Command {
     .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default('mirror-validate-failed.txt'))
     .addOption(new Option('--output <file>', 'alias of --failed').hideHelp())
     .option('--default-project <name>', 'project for destinations without one', DEFAULT_SETTINGS.defaultProject)
-    .option('--report <file>', 'write a JSON report of every line')
+    .option('--report <file>', 'write a report of every line: .json, .xml (JUnit) or .html; repeatable', collect, [] as string[])
     .option('--deep', 'also check that config and layer blobs exist in the destination', false)
     .option('--attestations', 'compare attestation manifests too', false)
     .option('--tls-verify [bool]', 'verify TLS certificates; false also allows plain HTTP', 'true')
@@ -75,6 +77,10 @@ export function buildProgram(): Command {
     .allowExcessArguments(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 /** `$XDG_CACHE_HOME/mirror-validate`, else `~/.cache/mirror-validate`. */
@@ -95,7 +101,11 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     }
     throw err;
   }
-  const o = program.opts();
+  return configFromOptions(program.opts(), env);
+}
+
+/** Turns the parsed options of {@link buildProgram} (or a program extending it) into a CliConfig. */
+export function configFromOptions(o: Record<string, unknown>, env: NodeJS.ProcessEnv): CliConfig {
   if (!o.file) throw new CliError('USAGE', 'image list file name not specified (use -f FILE)');
   const warnings: string[] = [];
   const jobs = clampJobs(String(o.jobs), warnings);
@@ -109,19 +119,20 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(project)) {
     throw new CliError('USAGE', `invalid value "${project}" for --default-project: expected a lowercase repository path`);
   }
-  if (o.report && !/\.json$/i.test(String(o.report))) {
-    throw new CliError('USAGE', `unsupported report format "${o.report}": use a .json file`);
+  const reportFiles = (o.report as string[] | undefined) ?? [];
+  for (const f of reportFiles) {
+    if (!reportFormatOf(f)) throw new CliError('USAGE', `unsupported report format "${f}": use a .json, .xml or .html file`);
   }
-  const sourceRegistry = o.source || env.SOURCE_REGISTRY || undefined;
-  const destRegistry = o.destination || env.DEST_REGISTRY || undefined;
+  const sourceRegistry = (o.source as string | undefined) || env.SOURCE_REGISTRY || undefined;
+  const destRegistry = (o.destination as string | undefined) || env.DEST_REGISTRY || undefined;
   return {
     file: String(o.file),
     failedFile: String(o.output ?? o.failed),
-    reportFile: o.report,
+    reportFiles,
     jobs,
     debug: Boolean(o.debug),
-    caFile: o.caFile,
-    cacheDir: o.cache === false ? undefined : (o.cacheDir ?? defaultCacheDir(env)),
+    caFile: o.caFile as string | undefined,
+    cacheDir: o.cache === false ? undefined : ((o.cacheDir as string | undefined) ?? defaultCacheDir(env)),
     timeoutSeconds,
     warnings,
     settings: {
@@ -132,7 +143,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       os,
       deep: Boolean(o.deep),
       attestations: Boolean(o.attestations),
-      tlsVerify: parseBool(o.tlsVerify, '--tls-verify'),
+      tlsVerify: parseBool(o.tlsVerify as string | boolean | undefined, '--tls-verify'),
     },
   };
 }

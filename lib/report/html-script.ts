@@ -65,7 +65,7 @@ export const HTML_SCRIPT = String.raw`
   }
 
   function render() {
-    var h = viewport.clientHeight || 480;
+    var h = viewport.clientHeight || window.innerHeight;
     var first = Math.max(0, Math.floor(viewport.scrollTop / ROW) - OVERSCAN);
     var last = Math.min(count, Math.ceil((viewport.scrollTop + h) / ROW) + OVERSCAN);
     win.style.transform = 'translateY(' + (first * ROW) + 'px)';

@@ -42,7 +42,7 @@ table.codes th,table.spec th{background:var(--bg2)}
 .c-status{font-weight:600;font-size:12px}
 .c-status.st-PASS{color:var(--PASS)}.c-status.st-FAILED{color:var(--FAILED)}.c-status.st-ERROR{color:var(--ERROR)}
 .c-status.st-SKIPPED{color:var(--SKIPPED)}.c-status.st-INVALID{color:var(--INVALID)}
-#mv-viewport{height:480px;overflow-y:auto;position:relative}
+#mv-viewport{max-height:70vh;overflow-y:auto;position:relative}
 #mv-spacer{position:relative}
 #mv-window{position:absolute;left:0;right:0;top:0}
 #mv-empty{padding:16px}

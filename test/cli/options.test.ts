@@ -25,13 +25,21 @@ describe('parseCli', () => {
       '--default-project', 'mirror', '--debug', '--no-cache', '--timeout', '30',
     ], {});
     expect(cfg).toMatchObject({
-      file: 'l.txt', failedFile: 'bad.txt', reportFile: 'r.json', jobs: 10, debug: true, timeoutSeconds: 30,
+      file: 'l.txt', failedFile: 'bad.txt', reportFiles: ['r.json'], jobs: 10, debug: true, timeoutSeconds: 30,
       cacheDir: undefined,
     });
     expect(cfg.settings).toMatchObject({
       sourceRegistry: 'docker.io', destRegistry: 'reg.example.com', arch: ['amd64', 'arm'], os: ['linux'],
       tlsVerify: false, deep: true, attestations: true, defaultProject: 'mirror',
     });
+  });
+
+  it.each([
+    [[], []],
+    [['--report', 'r.json'], ['r.json']],
+    [['--report', 'r.json', '--report', 'r.html', '--report', 'ci/junit.XML', '--report', 'x.htm'], ['r.json', 'r.html', 'ci/junit.XML', 'x.htm']],
+  ])('collects --report files %j', (flags, files) => {
+    expect(parseCli(['-f', 'l', ...flags], {}).reportFiles).toEqual(files);
   });
 
   it('accepts --output as an alias of --failed', () => {
@@ -50,6 +58,7 @@ describe('parseCli', () => {
     [['-f', 'l', '-j', 'x'], 'invalid value "x" for --jobs'],
     [['-f', 'l', '--bogus'], "unknown option '--bogus'"],
     [['-f', 'l', '--report', 'r.pdf'], 'unsupported report format'],
+    [['-f', 'l', '--report', 'r.json', '--report', 'r.txt'], 'unsupported report format "r.txt"'],
     [['-f', 'l', '-a', ','], '--arch must name at least one'],
     [['-f', 'l', '--timeout', '0'], '--timeout'],
     [['-f', 'l', '--default-project', 'My Project'], '--default-project'],

@@ -21,8 +21,10 @@ function capture() {
   return { stream: { write: (s: string) => ((text += s), true), isTTY: false }, text: () => text };
 }
 
-/** Writes `lines` to a list file in a fresh temp dir and runs the CLI on it. */
-export async function runCli(lines: readonly string[], args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** Writes `lines` to a list file in a fresh temp dir and runs the CLI on it; `extraReports` are more `--report` file names in that dir. */
+export async function runCli(
+  lines: readonly string[], args: readonly string[], env: Record<string, string> = {}, extraReports: readonly string[] = [],
+): Promise<CliRun> {
   const dir = await mkdtemp(join(tmpdir(), 'mv-e2e-'));
   const list = join(dir, 'list.txt');
   const failedFile = join(dir, 'failed.txt');
@@ -30,8 +32,9 @@ export async function runCli(lines: readonly string[], args: readonly string[], 
   await writeFile(list, lines.join('\n') + '\n');
   const err = capture();
   const out = capture();
+  const reports = extraReports.flatMap((name) => ['--report', join(dir, name)]);
   const code = await main(
-    ['-f', list, '-o', failedFile, '--report', reportFile, '--no-cache', ...args],
+    ['-f', list, '-o', failedFile, '--report', reportFile, ...reports, '--no-cache', ...args],
     { stdout: out.stream, stderr: err.stream, env: { HOME: dir, ...env } },
   );
   return {

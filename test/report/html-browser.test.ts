@@ -4,26 +4,22 @@
  * 100,000 lines. Screenshots go to test-artifacts/ (gitignored).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { renderHtmlReport } from '../../lib/report/html.js';
+import { artifactsDir, launchChromium, openPage, type OpenedPage } from '../helpers/browser.js';
 import { bigReport, sampleReport, XSS_INPUT } from './sample-report.js';
-
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const artifacts = join(repoRoot, 'test-artifacts');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let browser: Browser;
 let dir: string;
+let artifacts: string;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   dir = await mkdtemp(join(tmpdir(), 'mv-html-'));
-  await mkdir(artifacts, { recursive: true });
+  artifacts = await artifactsDir();
 }, 60_000);
 
 afterAll(async () => {
@@ -31,23 +27,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-interface Opened { page: Page; url: string; requests: string[]; errors: string[] }
-
-async function open(name: string, html: string): Promise<Opened> {
+async function open(name: string, html: string): Promise<OpenedPage> {
   const file = join(dir, name);
   await writeFile(file, html);
-  const url = pathToFileURL(file).href;
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => { errors.push(`dialog: ${d.message()}`); void d.dismiss(); });
-  await page.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
-  return { page, url, requests, errors };
+  return openPage(browser, file);
 }
 
 const visibleRows = (page: Page) => page.locator('#mv-window .row:not([hidden])');
@@ -55,7 +38,7 @@ const countText = (page: Page) => page.locator('#mv-count').textContent();
 const waitCount = (page: Page, text: string) => expect.poll(() => countText(page)).toBe(text);
 
 describe('HTML report in Chromium', () => {
-  let o: Opened;
+  let o: OpenedPage;
   beforeAll(async () => { o = await open('sample.html', renderHtmlReport(sampleReport(), { listName: 'images.txt' })); }, 60_000);
   afterAll(async () => { await o?.page.close(); });
 
