@@ -114,7 +114,11 @@ export class MirrorValidatePipeline extends Construct {
     });
   }
 
-  /** Least-privilege grants: each function gets only its prefixes, queues and services. */
+  /**
+   * Least-privilege grants: each function gets only its prefixes, queues and services.
+   * `s3:DeleteObject` on `runs/`: the split removes the record of a list without images, and
+   * aggregation (aggregator; sweeper when forcing) removes a run's stale failed file.
+   */
   private grant(c: PipelineConfig): void {
     const { bucket } = this.storage;
     const { splitter, validator, aggregator, sweeper } = this.functions;
@@ -124,7 +128,7 @@ export class MirrorValidatePipeline extends Construct {
     for (const fn of this.functions.all) allowList(role(fn), bucket);
 
     allowObjects(role(splitter), bucket, c.inputPrefix, ['s3:GetObject']);
-    allowObjects(role(splitter), bucket, runs, ['s3:GetObject', 's3:PutObject']);
+    allowObjects(role(splitter), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     q.work.grantSendMessages(splitter);
     q.progress.grantSendMessages(splitter);
 
@@ -134,11 +138,11 @@ export class MirrorValidatePipeline extends Construct {
     this.credentials.grantRead(role(validator));
     grantEcrRead(role(validator), c.ecrRegistries);
 
-    allowObjects(role(aggregator), bucket, runs, ['s3:GetObject', 's3:PutObject']);
+    allowObjects(role(aggregator), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     allowObjects(role(aggregator), bucket, results, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     this.notifications.bus.grantPutEventsTo(aggregator);
 
-    allowObjects(role(sweeper), bucket, runs, ['s3:GetObject', 's3:PutObject']);
+    allowObjects(role(sweeper), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     q.dlq.grantConsumeMessages(sweeper);
     q.progress.grantSendMessages(sweeper);
     this.notifications.bus.grantPutEventsTo(sweeper);
