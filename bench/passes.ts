@@ -1,0 +1,102 @@
+/**
+ * One pass of each client over a list: the CLI (`node dist/bin/cli.js -j N`), the floor client
+ * (bundled, its own process) and the skopeo baseline, each measured (wall, CPU, peak RSS).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BenchImage } from './generate.js';
+import { runMeasured } from './measure.js';
+import type { FloorJob } from './floor-client.js';
+import { runSkopeoBaseline } from './skopeo-baseline.js';
+
+export const ARCH = ['amd64', 'arm64'] as const;
+
+/** A measured pass. */
+export interface PassResult {
+  readonly client: 'cli' | 'skopeo' | 'floor';
+  readonly images: number;
+  readonly passed: number;
+  readonly wallMs: number;
+  readonly cpuSeconds: number;
+  readonly maxRssMb?: number;
+  /** skopeo: processes started; driver CPU. */
+  readonly processes?: number;
+  readonly driverCpuSeconds?: number;
+  /** CLI with --report: the client's own request counts summed over lines. */
+  readonly clientCounts?: Record<string, number>;
+}
+
+export interface Destination {
+  readonly host: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Runs the CLI over `list`. `cacheDir` undefined = `--no-cache`. */
+export async function cliPass(o: {
+  root: string; dir: string; list: string; images: number; jobs: number; dest: Destination; cacheDir?: string; report?: boolean;
+}): Promise<PassResult> {
+  const report = path.join(o.dir, 'report.json');
+  const args = [path.join(o.root, 'dist', 'bin', 'cli.js'), '-f', o.list, '-j', String(o.jobs), '--tls-verify=false',
+    '-o', path.join(o.dir, 'failed.txt'), ...(o.cacheDir ? ['--cache-dir', o.cacheDir] : ['--no-cache']),
+    ...(o.report ? ['--report', report] : [])];
+  const env = { ...process.env, DEST_USERNAME: o.dest.username, DEST_PASSWORD: o.dest.password };
+  const r = await runMeasured(process.execPath, args, { env, cwd: o.dir });
+  const m = /(\d+) passed/.exec(r.stderr);
+  const passed = m ? Number(m[1]) : 0;
+  if (r.code !== 0) throw new Error(`CLI exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  let clientCounts: Record<string, number> | undefined;
+  if (o.report) {
+    const json = JSON.parse(await readFile(report, 'utf8')) as { results: { requests?: Record<string, number> }[] };
+    clientCounts = {};
+    for (const line of json.results) {
+      for (const [k, v] of Object.entries(line.requests ?? {})) clientCounts[k] = (clientCounts[k] ?? 0) + v;
+    }
+  }
+  return {
+    client: 'cli', images: o.images, passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    ...(r.maxRssMb !== undefined ? { maxRssMb: r.maxRssMb } : {}), ...(clientCounts ? { clientCounts } : {}),
+  };
+}
+
+/** Runs the floor client over `images`. */
+export async function floorPass(o: {
+  dir: string; script: string; images: readonly BenchImage[]; jobs: number; srcOrigin: string; dstOrigin: string; dest: Destination;
+}): Promise<PassResult> {
+  const job: FloorJob = {
+    srcOrigin: o.srcOrigin, dstOrigin: o.dstOrigin, concurrency: o.jobs, arch: [...ARCH],
+    items: o.images.map((i) => [i.repo, i.destRepo, i.tag] as const),
+  };
+  const jobFile = path.join(o.dir, 'floor-job.json');
+  await writeFile(jobFile, JSON.stringify(job));
+  const env = { ...process.env, BENCH_DEST_USER: o.dest.username, BENCH_DEST_PASSWORD: o.dest.password };
+  const r = await runMeasured(process.execPath, [o.script, jobFile], { env });
+  if (r.code !== 0) throw new Error(`floor client exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { passed?: number };
+  return {
+    client: 'floor', images: o.images.length, passed: out.passed ?? 0, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    ...(r.maxRssMb !== undefined ? { maxRssMb: r.maxRssMb } : {}),
+  };
+}
+
+/** Runs the skopeo baseline over `images`. */
+export async function skopeoPass(o: {
+  images: readonly BenchImage[]; jobs: number; srcHost: string; dstHost: string; authFile: string;
+}): Promise<PassResult> {
+  const r = await runSkopeoBaseline({ images: o.images, srcHost: o.srcHost, dstHost: o.dstHost, authFile: o.authFile, workers: o.jobs, arch: [...ARCH] });
+  if (r.failed.length > 0) process.stderr.write(`skopeo baseline failures: ${r.failed.join('; ')}\n`);
+  return {
+    client: 'skopeo', images: o.images.length, passed: r.passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    processes: r.processes, driverCpuSeconds: r.driverCpuSeconds,
+  };
+}
+
+/** Peak RSS of one `skopeo inspect --raw` process (max over a few samples), MiB. */
+export async function skopeoRss(ref: string, authFile: string, samples = 5): Promise<number> {
+  let max = 0;
+  for (let i = 0; i < samples; i++) {
+    const r = await runMeasured('skopeo', ['--insecure-policy', 'inspect', '--raw', '--tls-verify=false', '--authfile', authFile, `docker://${ref}`]);
+    max = Math.max(max, r.maxRssMb ?? 0);
+  }
+  return max;
+}
