@@ -35,7 +35,8 @@ function conditionalPut(server: S3rver) {
   const locks = new Map<string, Promise<void>>();
   const store = (server as unknown as { store: { existsObject(b: string, k: string): Promise<boolean> } }).store;
   return async (ctx: KoaCtx, next: () => Promise<void>) => {
-    if (ctx.method !== 'PUT' || ctx.headers['if-none-match'] !== '*' || ctx.querystring !== '') return next();
+    // SDK v3 adds `?x-id=PutObject` to object PUTs; any other query is a sub-resource (e.g. ?tagging).
+    if (ctx.method !== 'PUT' || ctx.headers['if-none-match'] !== '*' || !['', 'x-id=PutObject'].includes(ctx.querystring)) return next();
     const [, bucket, ...rest] = ctx.path.split('/');
     const key = decodeURIComponent(rest.join('/'));
     const id = `${bucket}/${key}`;
@@ -59,6 +60,21 @@ function conditionalPut(server: S3rver) {
   };
 }
 
+/**
+ * s3rver lists keys in directory-walk order (`a/b` before `a-c`); S3 lists them in UTF-8 binary
+ * order. Sort each page's objects as S3 does (pages in tests hold fewer than 1000 keys).
+ */
+function sortListings(server: S3rver): void {
+  type Listing = { objects: { key: string }[] };
+  const store = (server as unknown as { store: { listObjects(b: string, o: unknown): Promise<Listing> } }).store;
+  const original = store.listObjects.bind(store);
+  store.listObjects = async (bucket, options) => {
+    const out = await original(bucket, options);
+    out.objects.sort((x, y) => Buffer.compare(Buffer.from(x.key), Buffer.from(y.key)));
+    return out;
+  };
+}
+
 export async function startS3(buckets: readonly string[] = ['test-bucket']): Promise<S3Fixture> {
   const directory = await mkdtemp(join(tmpdir(), 'mv-s3rver-'));
   const server = new S3rver({
@@ -67,6 +83,7 @@ export async function startS3(buckets: readonly string[] = ['test-bucket']): Pro
     vhostBuckets: false,
   });
   (server as unknown as { middleware: unknown[] }).middleware.unshift(conditionalPut(server));
+  sortListings(server);
   const addr = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${addr.port}`;
   const config: S3ClientConfig = {
