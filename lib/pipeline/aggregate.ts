@@ -1,7 +1,7 @@
 /**
  * Aggregate: close a run once every counted line has a result (or, with `force`, at the
- * deadline: the sweeper). Writes `report.json`, `summary.json`, the failed file (deleted when
- * nothing FAILED or ERRORed) and finally the `done` marker.
+ * deadline: the sweeper). Writes `report.json`, `report.html`, `report.xml` (JUnit), `summary.json`,
+ * the failed file (deleted when nothing FAILED or ERRORed) and finally the `done` marker.
  *
  * Safe to call any number of times, concurrently too: the set of results is frozen before
  * outputs are built (forced NO_RESULT lines are created with `ifNoneMatch` like every result),
@@ -15,6 +15,8 @@ import { PipelineError } from './errors.js';
 import { lineOfResultKey, resultKey, runKeys, type RunKeys } from './run-layout.js';
 import { encodeJson, expandRanges, JSON_PUT, putResultOnce, readJson, type ListRef, type RunRecord } from './run-record.js';
 import { TaskPool } from './task-pool.js';
+import { renderHtmlReport } from '../report/html.js';
+import { renderJunitReport } from '../report/junit.js';
 
 /** `summary.json`: counts plus run facts. */
 export interface RunSummary extends Summary {
@@ -150,6 +152,9 @@ function runTotals(results: readonly LineResult[]): { requests?: Partial<Request
 async function writeOutputs(store: ObjectStore, keys: RunKeys, summary: RunSummary, report: JsonReport, results: readonly LineResult[]): Promise<void> {
   const failed = failedFileContent(results.filter((r) => r.input.trim() !== ''));
   await store.put(keys.report, encodeJson(report), JSON_PUT);
+  const listName = summary.list?.name ?? summary.runId;
+  await store.put(keys.reportHtml, renderHtmlReport(report, { listName }), { contentType: 'text/html; charset=utf-8' });
+  await store.put(keys.reportXml, renderJunitReport(report, { listName }), { contentType: 'application/xml; charset=utf-8' });
   await store.put(keys.summary, encodeJson(summary), JSON_PUT);
   if (failed.length > 0) await store.put(keys.failed, failed, { contentType: 'text/plain; charset=utf-8' });
   else await store.delete(keys.failed);

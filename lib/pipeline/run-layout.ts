@@ -8,6 +8,8 @@
  * | `results/<line, 9 digits>.json` | split (INVALID), process (others), aggregate (forced NO_RESULT) | one `LineResult`; created with `ifNoneMatch`, so the first final result of a line wins and duplicates collapse |
  * | `aggregating.json` | aggregate | `{finishedAt}` claim: every aggregator of the run uses the same time, so outputs are identical |
  * | `report.json` | aggregate | the JSON report (summary + every result, in line order) |
+ * | `report.html` | aggregate | the same report as one self-contained HTML page |
+ * | `report.xml` | aggregate | the same report as JUnit XML |
  * | `summary.json` | aggregate | {@link RunSummary} |
  * | `mirror-validate-failed.txt` | aggregate | trimmed inputs of FAILED and ERROR lines, sorted, de-duplicated; absent when none |
  * | `done` | aggregate | written last, with `ifNoneMatch`: the run is finished |
@@ -27,6 +29,8 @@ export interface RunKeys {
   readonly resultsPrefix: string;
   readonly claim: string;
   readonly report: string;
+  readonly reportHtml: string;
+  readonly reportXml: string;
   readonly summary: string;
   readonly failed: string;
   readonly done: string;
@@ -49,6 +53,8 @@ export function runKeys(runId: string): RunKeys {
     resultsPrefix: `${prefix}results/`,
     claim: `${prefix}aggregating.json`,
     report: `${prefix}report.json`,
+    reportHtml: `${prefix}report.html`,
+    reportXml: `${prefix}report.xml`,
     summary: `${prefix}summary.json`,
     failed: `${prefix}${FAILED_FILE_NAME}`,
     done: `${prefix}done`,

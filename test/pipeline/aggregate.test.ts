@@ -111,6 +111,23 @@ describe('aggregateRun', () => {
     await record(store, 2, 'SKIPPED');
     expect(await aggregateRun('r1', store)).toMatchObject({ total: 2, passed: 1, skipped: 1 });
     expect(await store.head(K.failed)).toBeNull();
-    expect(await keys(store, K.prefix)).toEqual([K.claim, K.done, K.report, K.resultsPrefix + '000000001.json', K.resultsPrefix + '000000002.json', K.record, K.summary]);
+    expect(await keys(store, K.prefix)).toEqual([K.claim, K.done, K.reportHtml, K.report, K.reportXml, K.resultsPrefix + '000000001.json', K.resultsPrefix + '000000002.json', K.record, K.summary]);
+  });
+
+  it('writes the HTML and JUnit reports of the run beside report.json, named after the list', async () => {
+    const store = new MemoryStore();
+    await splitRun(store);
+    await record(store, 1, 'PASS');
+    await record(store, 2, 'FAILED', 'zeta:1');
+    await record(store, 3, 'SKIPPED');
+    await record(store, 6, 'ERROR', 'alpha:</script>');
+    await aggregateRun('r1', store, { now: at('2025-01-01T00:10:00Z') });
+    const html = await readText(store, K.reportHtml);
+    expect(html).toMatch(/^<!DOCTYPE html>/);
+    expect(html).toContain('<title>mirror-validate report: list.txt</title>');
+    expect(html).toContain('alpha:\\u003c/script\\u003e');
+    const xml = await readText(store, K.reportXml);
+    expect(xml).toContain('<testsuite name="list.txt" tests="5" failures="1" errors="2" skipped="1"');
+    expect(xml).toContain('<testcase classname="mirror-validate.list_txt" name="line 6: alpha:&lt;/script&gt;"');
   });
 });
