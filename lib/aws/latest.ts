@@ -1,6 +1,6 @@
 /**
  * The newest run of each list at a stable prefix (SPEC §5): `results/<list>/` holds copies of
- * `report.json`, `summary.json` and `mirror-validate-failed.txt` (absent when nothing failed) of
+ * `report.json`, `report.html`, `report.xml`, `summary.json` and `mirror-validate-failed.txt` (absent when nothing failed) of
  * the newest finished run, plus `latest.json` = {@link LatestPointer}. Every copy carries the
  * metadata `run-id` and `started-at` of the run it came from.
  *
@@ -26,7 +26,10 @@ import { AwsRuntimeError } from './errors.js';
 
 export const RESULTS_PREFIX = 'results/';
 export const POINTER_NAME = 'latest.json';
-const FILES = ['report.json', 'summary.json', FAILED_FILE_NAME] as const;
+const FILES = ['report.json', 'report.html', 'report.xml', 'summary.json', FAILED_FILE_NAME] as const;
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  json: 'application/json', html: 'text/html; charset=utf-8', xml: 'application/xml; charset=utf-8',
+};
 
 export interface LatestPointer {
   readonly runId: string;
@@ -108,7 +111,7 @@ async function copyRun(o: PublishOptions, run: LatestPointer): Promise<void> {
       await o.client.send(new CopyObjectCommand({
         Bucket: o.bucket, Key: to + name, CopySource: `${o.bucket}/${from}`,
         MetadataDirective: 'REPLACE',
-        ContentType: name.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8',
+        ContentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'text/plain; charset=utf-8',
         Metadata: { 'run-id': run.runId, 'started-at': run.startedAt },
       }));
     } catch (err) {
