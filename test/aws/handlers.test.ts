@@ -1,0 +1,135 @@
+/**
+ * The handlers against s3rver with real-shaped events; SQS and EventBridge through
+ * aws-sdk-client-mock: batching of the splitter's sends, fatal runs (invalid metadata, no
+ * images, not text) that still finish with one clear line, the validator's handling of a
+ * message that is not a work item, and the sweeper's dead letters and overdue runs.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
+import { resetRuntime, runtime, useAwsClients } from '../../lib/aws/runtime.js';
+import { sweep } from '../../lib/aws/sweep.js';
+import { logger } from '../../lib/aws/logger.js';
+import { startS3, type S3Fixture } from '../helpers/s3.js';
+import { context, handlers, sqsEvent } from './pipeline-harness.js';
+
+const sqs = mockClient(SQSClient);
+const eb = mockClient(EventBridgeClient);
+let s3: S3Fixture;
+let store: S3ObjectStore;
+const drops: { Records: unknown[] }[] = [];
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  s3 = await startS3(['handlers']);
+  s3.onEvent((e) => {
+    const key = (e.Records[0] as { s3: { object: { key: string } } }).s3.object.key;
+    if (key.startsWith('lists/')) drops.push(e);
+  });
+  store = new S3ObjectStore({ bucket: 'handlers', client: s3.client() });
+  Object.assign(process.env, {
+    BUCKET: 'handlers', INPUT_PREFIX: 'lists/', QUEUE_URL: 'https://sqs/work', PROGRESS_QUEUE_URL: 'https://sqs/progress',
+    DLQ_URL: 'https://sqs/dlq', ALLOWLIST: 'registry.example.com', SECRET_ARN: 'arn:s', MAX_RECEIVE_COUNT: '3',
+    EVENT_BUS_NAME: 'default', EVENT_SOURCE: 'mirror-validate', LOG_LEVEL: 'ERROR',
+  });
+});
+afterAll(async () => {
+  process.env = saved;
+  resetRuntime();
+  sqs.restore();
+  eb.restore();
+  await s3.stop();
+});
+beforeEach(() => {
+  sqs.reset();
+  eb.reset();
+  sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0 });
+  useAwsClients({ s3: s3.client(), sqs: new SQSClient({ region: 'us-east-1' }), events: new EventBridgeClient({ region: 'us-east-1' }) });
+});
+
+async function drop(key: string, body: string | Uint8Array, metadata: Record<string, string> = {}): Promise<{ runId: string; status: string; fatal?: { code: string; message: string } }> {
+  await store.put(key, body, { metadata });
+  const [outcome] = (await handlers.splitter(drops.shift(), context)) as { runId: string; status: string }[];
+  return outcome!;
+}
+const sent = (url: string) => sqs.commandCalls(SendMessageBatchCommand).filter((c) => c.args[0].input.QueueUrl === url);
+const json = async (key: string) => JSON.parse(Buffer.from((await store.get(key))!).toString('utf8')) as Record<string, unknown>;
+
+describe('splitter handler', () => {
+  it('sends one work message per image line in batches of at most 10, retrying Failed entries, then one progress note', async () => {
+    sqs.on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '2', SenderFault: false, Code: 'InternalError' }] })
+      .resolves({ Failed: [] });
+    const lines = Array.from({ length: 25 }, (_, i) => `registry.example.com/app/img${i}:1.0`);
+    const { runId, status } = await drop('lists/big.txt', `${lines.join('\n')}\nbad line here !\n`, { destination: 'mirror.example.com' });
+    expect(status).toBe('started');
+    const work = sent('https://sqs/work');
+    expect(work.every((c) => c.args[0].input.Entries!.length <= 10)).toBe(true);
+    const bodies = work.flatMap((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!) as { line: number; input: string }));
+    expect(new Set(bodies.map((b) => b.line)).size).toBe(25);
+    expect(bodies.length).toBe(26); // one entry retried
+    expect(sent('https://sqs/progress').map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!)))).toEqual([[{ runId }]]);
+    expect(await json(`runs/${runId}/results/000000026.json`)).toMatchObject({ status: 'INVALID', input: 'bad line here !' });
+    expect(await json(`runs/${runId}/run.json`)).toMatchObject({
+      totalLines: 26, images: 25, invalid: 1, list: { name: 'big', key: 'lists/big.txt' }, settings: { destRegistry: 'mirror.example.com' },
+    });
+    expect(bodies[0]).toMatchObject({ runId, destination: { registry: 'mirror.example.com' } });
+  });
+
+  it.each([
+    ['invalid metadata', 'lists/meta.txt', 'nginx\n', { defaultproject: 'x' }, 'RUN_SETTINGS', /unknown run setting "defaultproject" in the S3 metadata of lists\/meta.txt/],
+    ['tls-verify=false on a strict stack', 'lists/tls.txt', 'nginx\n', { 'tls-verify': 'false' }, 'RUN_SETTINGS', /not allowed by this stack/],
+    ['a list without images', 'lists/empty.txt', '# nothing\n\n', {}, 'NO_IMAGES', /^no images in list lists\/empty.txt$/],
+    ['a binary file', 'lists/bin.txt', new Uint8Array([0x6e, 0x67, 0x0a, 0x00, 0x01]), {}, 'NOT_TEXT', /^lists\/bin.txt: .*NUL/],
+  ])('finishes a run with %s as fatal, with one clear line, and publishes it', async (_what, key, body, metadata, code, message) => {
+    const outcome = await drop(key, body, metadata);
+    expect(outcome).toMatchObject({ status: 'fatal', fatal: { code, message: expect.stringMatching(message) } });
+    expect(sent('https://sqs/work')).toHaveLength(0);
+    const summary = await json(`runs/${outcome.runId}/summary.json`);
+    expect(summary).toMatchObject({ total: 0, fatal: { code } });
+    expect(await store.head(`runs/${outcome.runId}/done`)).not.toBeNull();
+    await handlers.aggregator(sqsEvent([{ id: 'n', receipt: 'n', body: JSON.stringify({ runId: outcome.runId }), receiveCount: 1 }]), context);
+    const name = key.slice('lists/'.length, -'.txt'.length);
+    expect(await json(`results/${name}/summary.json`)).toMatchObject({ runId: outcome.runId, fatal: { code } });
+    const detail = JSON.parse(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>;
+    expect(detail).toMatchObject({ runId: outcome.runId, outcome: 'fatal' });
+  });
+
+  it('ignores records outside the input prefix', async () => {
+    const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { bucket: { name: 'handlers' }, object: { key: 'runs/x/results/1.json' } } }] };
+    expect(await handlers.splitter(event, context)).toEqual([]);
+  });
+});
+
+describe('validator handler', () => {
+  it('returns a message that is not a work item as a batch item failure', async () => {
+    const out = await handlers.validator(sqsEvent([
+      { id: 'garbage', receipt: 'r', body: 'not json', receiveCount: 1 },
+      { id: 'shape', receipt: 'r2', body: '{"runId":"x"}', receiveCount: 1 },
+    ]), context);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'garbage' }, { itemIdentifier: 'shape' }] });
+  });
+});
+
+describe('sweeper', () => {
+  it('deletes a dead letter that is not a work item and closes an overdue run with NO_RESULT lines that keep their input', async () => {
+    const { runId } = await drop('lists/overdue.txt', 'registry.example.com/a/b mirror.example.com/a/b 1\nregistry.example.com/a/c mirror.example.com/a/c 2\n');
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [{ MessageId: 'm', ReceiptHandle: 'rh', Body: 'garbage' }] }).resolves({ Messages: [] });
+    sqs.on(DeleteMessageCommand).resolves({});
+    const rt = runtime('sweeper');
+    const report = await sweep({
+      store: rt.store, s3: rt.clients.s3, bucket: 'handlers', sqs: rt.clients.sqs, dlqUrl: rt.config.dlqUrl, progress: rt.progress,
+      maxReceiveCount: 3, log: logger, lookbackMs: 48 * 3_600_000, now: () => new Date(Date.now() + 7 * 3_600_000),
+    });
+    expect(report.deadLetters).toBe(1);
+    expect(sqs.commandCalls(DeleteMessageCommand)[0]!.args[0].input.ReceiptHandle).toBe('rh');
+    expect(report.closed).toContain(runId);
+    expect(report.noted).toContain(runId);
+    const summary = await json(`runs/${runId}/summary.json`);
+    expect(summary).toMatchObject({ forced: true, missing: 2, errors: 2 });
+    expect(await json(`runs/${runId}/results/000000002.json`)).toMatchObject({ status: 'ERROR', code: 'NO_RESULT', input: 'registry.example.com/a/c mirror.example.com/a/c 2' });
+  });
+});
