@@ -14,7 +14,7 @@ import { errorFields, logger } from '../lib/aws/logger.js';
 import { lambdaLogging, unique, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
 import { runtime } from '../lib/aws/runtime.js';
 import { S3ContentCache } from '../lib/aws/s3-cache.js';
-import { isWorkItem } from '../lib/aws/sweep.js';
+import { isWorkItem } from '../lib/aws/work-item.js';
 import { ValidatorPool } from '../lib/aws/validator-pool.js';
 
 let pool: ValidatorPool | undefined;

@@ -14,7 +14,6 @@
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parseListStream } from '../core/list-stream.js';
-import type { WorkItem } from '../core/settings.js';
 import type { ObjectStore, WorkQueue } from '../ports.js';
 import { finalizeRun } from '../pipeline/aggregate.js';
 import { recordDeadLetters } from '../pipeline/process.js';
@@ -25,6 +24,7 @@ import { errorFields, type Logger } from './logger.js';
 import type { ProgressNote } from './runtime.js';
 import { listCopyKey } from './start-run.js';
 import { timeStamp } from './triggers.js';
+import { isWorkItem } from './work-item.js';
 
 export interface SweepDeps {
   readonly store: ObjectStore;
@@ -46,14 +46,6 @@ export interface SweepReport {
   readonly deadLetters: number;
   readonly closed: readonly string[];
   readonly noted: readonly string[];
-}
-
-/** True when `body` has the shape of a work item. */
-export function isWorkItem(body: unknown): body is WorkItem {
-  const b = body as Partial<WorkItem> | null;
-  return typeof b === 'object' && b !== null && typeof b.runId === 'string' && Number.isSafeInteger(b.line) && (b.line ?? 0) > 0
-    && typeof b.input === 'string' && typeof b.source === 'object' && b.source !== null
-    && typeof b.destination === 'object' && b.destination !== null;
 }
 
 async function drainDeadLetters(deps: SweepDeps, runs: Set<string>): Promise<number> {
