@@ -91,6 +91,11 @@ export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
     cause: 'the image took longer than --timeout',
     fix: 'retry; raise --timeout',
   },
+  NOT_ALLOWED: {
+    status: 'ERROR', message: 'registry "…" is not on the allowlist',
+    cause: 'the line names a registry the deployment may not contact, or a token realm or redirect resolved to a private address (SSRF protection)',
+    fix: 'add the registry to the stack\'s registries context, or fix the list line',
+  },
   NO_RESULT: {
     status: 'ERROR', message: 'no result: the line was lost before validation finished',
     cause: 'the pipeline lost the line (its message exhausted its retries, or the run passed its deadline)',

@@ -16,7 +16,10 @@ export type FailCode =
   | 'CHILD_MISSING'
   | 'BLOB_MISSING';
 
-/** ERROR: we could not tell (fail-closed). NO_RESULT is set by the pipeline for lost lines. */
+/**
+ * ERROR: we could not tell (fail-closed). NOT_ALLOWED: the registry allowlist or an SSRF rule
+ * refused the request before it was sent. NO_RESULT is set by the pipeline for lost lines.
+ */
 export type ErrorCode =
   | 'SOURCE_ERROR'
   | 'AUTH'
@@ -25,6 +28,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'MALFORMED'
   | 'TIMEOUT'
+  | 'NOT_ALLOWED'
   | 'NO_RESULT';
 
 /** SKIPPED: the source has nothing for the requested platforms. */

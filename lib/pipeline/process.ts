@@ -38,7 +38,7 @@ export interface ProcessOutcome {
   readonly failedIds: string[];
 }
 
-const ERROR_CODES: readonly ErrorCode[] = ['SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NO_RESULT'];
+const ERROR_CODES: readonly ErrorCode[] = ['SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NOT_ALLOWED', 'NO_RESULT'];
 const MAX_MESSAGE = 500;
 
 /** Validates and records every message; never throws. */

@@ -27,7 +27,7 @@ export async function onSide<T>(side: Side, fn: () => Promise<T>): Promise<T> {
 }
 
 const PASSTHROUGH: ReadonlySet<string> = new Set<ErrorCode>([
-  'SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT',
+  'SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NOT_ALLOWED',
 ]);
 
 /**
