@@ -124,3 +124,11 @@ export function faqFor(code: string | null | undefined): FaqEntry | undefined {
   if (!code || !Object.prototype.hasOwnProperty.call(FAQ, code)) return undefined;
   return FAQ[code as ReasonCode];
 }
+
+/** The README's "FAQ: reason codes" table, as Markdown (README.md embeds exactly this; a test checks it). */
+export function faqMarkdownTable(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = (Object.entries(FAQ) as [ReasonCode, FaqEntry][]).map(([code, e]) =>
+    `| ${e.status} | \`${code}\` | ${cell(e.message)} | ${cell(e.cause)} | ${cell(e.fix)} |`);
+  return ['| status | code | message looks like | cause | fix |', '|---|---|---|---|---|', ...rows].join('\n');
+}
