@@ -112,7 +112,7 @@ describe('a 1,000,000-line list', () => {
       if (i === 1 || i === LINES / 2 || i === LINES) line = good.listLine;
       else if (i % 100 === 0) { line = `bad!ref mirror/x ${i}`; invalid++; }
       else line = i % 2 === 0 ? `# comment ${i}` : '';
-      if (!out.write(`${line}\n`)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     const r = await spawnCli(['-f', file, '-o', path.join(dir, 'failed.txt'), '--report', path.join(dir, 'r.json'),
