@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
 import type { LineResult } from '../core/types.js';
-import { FsObjectStore } from '../adapters/local/fs-store.js';
+import { MemoryStore } from '../adapters/local/memory-store.js';
 import { FsContentCache } from '../adapters/local/fs-cache.js';
 import { runLocally } from '../pipeline/local-run.js';
 import { createCredentialResolver } from '../registry/credentials.js';
@@ -81,7 +81,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       lines: parseListStream(readListChunks(cfg.file), cfg.settings),
       settings: cfg.settings,
       validate: (item) => validator.validate(item),
-      store: new FsObjectStore(workDir),
+      store: new MemoryStore(),
       jobs: cfg.jobs,
       onResult: (r: LineResult) => progress.result(r),
       onTotal: (n: number) => progress.total(n),
