@@ -20,6 +20,7 @@ import { scanListFile, readListChunks } from './list-file.js';
 import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { writeOutputs, summaryLine, exitCodeFor } from './outputs.js';
+import { runRemote, SUBCOMMANDS, type Subcommand } from './remote.js';
 
 export interface Stream {
   write(chunk: string): boolean;
@@ -33,8 +34,14 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** Runs the command; resolves the process exit code. Never throws. */
+/**
+ * Runs the command; resolves the process exit code. Never throws. `submit`, `status` and
+ * `fetch` as the first argument select the cloud subcommands (lib/cli/remote.ts); anything
+ * else is the local run, whose flags are unchanged.
+ */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const sub = argv[0];
+  if (sub !== undefined && (SUBCOMMANDS as readonly string[]).includes(sub)) return runRemote(sub as Subcommand, argv.slice(1), io);
   let cfg: CliConfig;
   try {
     cfg = parseCli(argv, io.env);

@@ -1,0 +1,67 @@
+/**
+ * Results of a finished cloud run, read from the bucket (`runs/<id>/` or the per-list copy
+ * `results/<list>/`) and written locally like a local run's: the failed file (a stale one is
+ * deleted when nothing failed), each `--report` file rendered from `report.json`, the summary
+ * line, and the exit code (0 / 1, or 2 for a run that could not run at all).
+ */
+import { rm, writeFile } from 'node:fs/promises';
+import type { JsonReport, Summary } from '../core/report.js';
+import type { ObjectStore } from '../ports.js';
+import { FAILED_FILE_NAME } from '../pipeline/run-layout.js';
+import { readJson } from '../pipeline/run-record.js';
+import { CliError } from './errors.js';
+import { writeReports } from './outputs.js';
+
+/** `summary.json` as the pipeline writes it (RunSummary, plus `fatal` for runs that could not run). */
+export interface RemoteSummary extends Summary {
+  readonly runId: string;
+  readonly list?: { readonly name?: string; readonly key?: string };
+  readonly durationMs: number;
+  readonly fatal?: { readonly code: string; readonly message: string };
+}
+
+export interface FinishedRun {
+  readonly summary: RemoteSummary;
+  readonly report: JsonReport;
+  readonly failed: string | null;
+}
+
+/** Reads the outputs under `prefix` (ending in `/`); null when there are none. */
+export async function readFinished(store: ObjectStore, prefix: string): Promise<FinishedRun | null> {
+  const [summary, report, failed] = await Promise.all([
+    readJson<RemoteSummary>(store, `${prefix}summary.json`),
+    readJson<JsonReport>(store, `${prefix}report.json`),
+    store.get(`${prefix}${FAILED_FILE_NAME}`),
+  ]);
+  if (!summary || !report) return null;
+  return { summary, report, failed: failed ? Buffer.from(failed).toString('utf8') : null };
+}
+
+export interface LocalTargets {
+  /** Absent: leave any local failed file alone. */
+  readonly failedFile?: string;
+  readonly reportFiles: readonly string[];
+}
+
+/** Writes the failed file (or removes a stale one) and the reports. */
+export async function writeFinished(run: FinishedRun, to: LocalTargets, listName: string): Promise<void> {
+  try {
+    if (to.failedFile !== undefined && run.failed) await writeFile(to.failedFile, run.failed);
+    else if (to.failedFile !== undefined) await rm(to.failedFile, { force: true });
+  } catch (err) {
+    throw new CliError('OUTPUT_UNWRITABLE', `cannot write "${to.failedFile}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+  }
+  await writeReports(to.reportFiles, run.report, listName);
+}
+
+/** The local run's summary line, from counts. */
+export function remoteSummaryLine(s: RemoteSummary): string {
+  return `validated ${s.total} lines in ${(s.durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
+    + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
+}
+
+/** 2 for a run that could not run, 1 when any line FAILED, ERRORed or was INVALID, else 0. */
+export function remoteExitCode(s: RemoteSummary): number {
+  if (s.fatal) return 2;
+  return s.failed + s.errors + s.invalid > 0 ? 1 : 0;
+}
