@@ -44,7 +44,7 @@ export async function writeReports(files: readonly string[], report: JsonReport,
 
 export function summaryLine(results: readonly LineResult[], ms: number): string {
   const s = summarize(results);
-  return `validated ${s.total} lines in ${(ms / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
+  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(ms / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
     + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
 }
 

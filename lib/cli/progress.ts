@@ -26,7 +26,7 @@ function stamp(now: Date): string {
 /** One log line for a result, e.g. `FAILED line 4 [src] DIGEST_MISMATCH: source digest ...`. */
 export function formatResult(r: LineResult): string {
   if (r.status === 'PASS') return `PASS line ${r.line} ${r.message}`;
-  const what = r.source ? `[${r.source}]` : JSON.stringify(r.input);
+  const what = r.source ? `[${r.source}]` : JSON.stringify(r.input.length > 120 ? `${r.input.slice(0, 120)}…` : r.input);
   return `${r.status} line ${r.line} ${what} ${r.code ?? ''}: ${r.message}`;
 }
 

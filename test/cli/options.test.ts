@@ -89,3 +89,12 @@ describe('clampJobs', () => {
     expect(got).toEqual(warnings);
   });
 });
+
+describe('progress lines', () => {
+  it('shorten a long invalid input to one readable line', async () => {
+    const { formatResult } = await import('../../lib/cli/progress.js');
+    const line = formatResult({ line: 3, input: 'x'.repeat(5000), status: 'INVALID', code: 'LINE_TOO_LONG', message: 'line 3: line is too long' });
+    expect(line.length).toBeLessThan(220);
+    expect(line).toContain('line 3');
+  });
+});
