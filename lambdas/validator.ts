@@ -28,6 +28,7 @@ function validators(context: LambdaContext): ValidatorPool {
     cache: new S3ContentCache(rt.store, (err) => logger.warn('content cache unavailable', errorFields(err))),
     // Leave time to record results before the function times out.
     timeoutMs: Math.max(5_000, Math.min(rt.config.imageTimeoutMs, context.getRemainingTimeInMillis() - 15_000)),
+    ...(rt.config.registryRetry ? { retry: rt.config.registryRetry } : {}),
   });
   return pool;
 }

@@ -17,6 +17,8 @@
  * | `DLQ_URL` | sweeper | the work queue's dead-letter queue |
  * | `ALLOWLIST`, `SECRET_ARN`, `ECR_REGISTRIES` (optional) | validator | registries it may contact; credentials |
  * | `IMAGE_TIMEOUT_SECONDS` (optional, default 120) | validator | time limit of one image |
+ * | `REGISTRY_RETRY_BASE_MS`, `REGISTRY_RETRY_MAX_MS` (optional; defaults 200 and 10 000) | validator | registry retry backoff (tests shorten it) |
+ * | `MAX_LIST_BYTES` (optional, default 512 MiB) | splitter | largest list accepted |
  * | `EVENT_BUS_NAME`, `EVENT_SOURCE` | aggregator | completion events |
  */
 import { DEFAULT_SETTINGS, type RunSettings } from '../core/settings.js';
@@ -40,6 +42,10 @@ export interface RuntimeConfig {
   readonly secretArn: string;
   readonly ecrRegistries: readonly string[];
   readonly imageTimeoutMs: number;
+  /** Registry backoff overrides; absent: the registry client's defaults. */
+  readonly registryRetry?: { readonly baseMs?: number; readonly maxMs?: number };
+  /** Largest list the splitter accepts; absent: `MAX_LIST_BYTES` of start-run.ts. */
+  readonly maxListBytes?: number;
   readonly eventBusName: string;
   readonly eventSource: string;
 }
@@ -76,6 +82,17 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < min || n > max) return bad(name, `a whole number from ${min} to ${max}`, raw);
   return n;
+}
+
+function retryOverrides(env: Env): Pick<RuntimeConfig, 'registryRetry'> {
+  const set = (name: string) => env[name] !== undefined && env[name]!.trim() !== '';
+  if (!set('REGISTRY_RETRY_BASE_MS') && !set('REGISTRY_RETRY_MAX_MS')) return {};
+  return {
+    registryRetry: {
+      ...(set('REGISTRY_RETRY_BASE_MS') ? { baseMs: int(env, 'REGISTRY_RETRY_BASE_MS', 200, 1, 60_000) } : {}),
+      ...(set('REGISTRY_RETRY_MAX_MS') ? { maxMs: int(env, 'REGISTRY_RETRY_MAX_MS', 10_000, 1, 600_000) } : {}),
+    },
+  };
 }
 
 /**
@@ -120,6 +137,8 @@ export function readRuntimeConfig(role: HandlerRole, env: Env = process.env): Ru
     secretArn: env.SECRET_ARN ?? '',
     ecrRegistries: list(env, 'ECR_REGISTRIES', []).map((s) => s.toLowerCase()),
     imageTimeoutMs: int(env, 'IMAGE_TIMEOUT_SECONDS', 120, 1, 900) * 1000,
+    ...retryOverrides(env),
+    ...(opt('MAX_LIST_BYTES') ? { maxListBytes: int(env, 'MAX_LIST_BYTES', 0, 1, Number.MAX_SAFE_INTEGER) } : {}),
     eventBusName: env.EVENT_BUS_NAME ?? 'default',
     eventSource: env.EVENT_SOURCE ?? 'mirror-validate',
   };

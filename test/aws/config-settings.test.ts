@@ -17,6 +17,15 @@ describe('readRuntimeConfig', () => {
     expect(c.allowInsecureTls).toBe(false);
   });
 
+  it('keeps the production registry backoff and list cap unless the optional tuning variables are set', () => {
+    const plain = readRuntimeConfig('validator', base);
+    expect(plain.registryRetry).toBeUndefined();
+    expect(plain.maxListBytes).toBeUndefined();
+    const tuned = readRuntimeConfig('validator', { ...base, REGISTRY_RETRY_BASE_MS: '2', REGISTRY_RETRY_MAX_MS: '20', MAX_LIST_BYTES: '4096' });
+    expect(tuned.registryRetry).toEqual({ baseMs: 2, maxMs: 20 });
+    expect(tuned.maxListBytes).toBe(4096);
+  });
+
   it.each([
     ['splitter', 'QUEUE_URL'], ['validator', 'ALLOWLIST'], ['validator', 'SECRET_ARN'], ['aggregator', 'EVENT_BUS_NAME'], ['sweeper', 'DLQ_URL'],
   ] as const)('the %s fails naming a missing %s', (role, name) => {
@@ -30,6 +39,8 @@ describe('readRuntimeConfig', () => {
     ['MAX_RECEIVE_COUNT', '0', /MAX_RECEIVE_COUNT: expected a whole number from 1/],
     ['INPUT_PREFIX', 'lists', /INPUT_PREFIX: expected a prefix ending with "\/"/],
     ['ALLOWLIST', ' , ', /ALLOWLIST/],
+    ['REGISTRY_RETRY_BASE_MS', '0', /REGISTRY_RETRY_BASE_MS: expected a whole number/],
+    ['MAX_LIST_BYTES', '1.5', /MAX_LIST_BYTES: expected a whole number/],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => readRuntimeConfig('validator', { ...base, [name]: value })).toThrow(message);
   });
