@@ -97,6 +97,20 @@ export interface PumpOptions {
   readonly aggregate?: boolean;
   /** Messages whose invocation "times out": never handed to the handler, released each time. */
   readonly lost?: (body: string) => boolean;
+  /** Validator invocations per round, each with its own batch, run at once (default 1). */
+  readonly concurrency?: number;
+}
+
+async function deliver(fx: PipelineFixture, batch: readonly QueueMessage<string>[], opts: PumpOptions): Promise<void> {
+  const work = fx.sqs.queue('work');
+  const lost = batch.filter((m) => opts.lost?.(m.body));
+  const given = batch.filter((m) => !lost.includes(m));
+  const out = given.length > 0 ? (await handlers.validator(sqsEvent(given), context)) as { batchItemFailures: { itemIdentifier: string }[] } : { batchItemFailures: [] };
+  const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
+  for (const m of batch) {
+    if (failed.has(m.id) || lost.includes(m)) await work.release(m);
+    else await work.ack(m);
+  }
 }
 
 /** Delivers batches to the handlers until the work and progress queues are empty. */
@@ -105,17 +119,15 @@ export async function pump(fx: PipelineFixture, opts: PumpOptions = {}): Promise
   const progress = fx.sqs.queue('progress');
   for (let round = 0; round < 500; round++) {
     let busy = false;
-    const batch = await work.receive(10, 0);
-    if (batch.length > 0) {
+    const batches: QueueMessage<string>[][] = [];
+    for (let i = 0; i < (opts.concurrency ?? 1); i++) {
+      const batch = await work.receive(10, 0);
+      if (batch.length === 0) break;
+      batches.push(batch);
+    }
+    if (batches.length > 0) {
       busy = true;
-      const lost = batch.filter((m) => opts.lost?.(m.body));
-      const given = batch.filter((m) => !lost.includes(m));
-      const out = given.length > 0 ? (await handlers.validator(sqsEvent(given), context)) as { batchItemFailures: { itemIdentifier: string }[] } : { batchItemFailures: [] };
-      const failed = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
-      for (const m of batch) {
-        if (failed.has(m.id) || lost.includes(m)) await work.release(m);
-        else await work.ack(m);
-      }
+      await Promise.all(batches.map((b) => deliver(fx, b, opts)));
     }
     if (opts.aggregate ?? true) {
       const notes = await progress.receive(10, 0);
