@@ -56,7 +56,7 @@ export async function writeFinished(run: FinishedRun, to: LocalTargets, listName
 
 /** The local run's summary line, from counts. */
 export function remoteSummaryLine(s: RemoteSummary): string {
-  return `validated ${s.total} lines in ${(s.durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
+  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(s.durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
     + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
 }
 
