@@ -5,6 +5,7 @@
  * answers 412). A Koa middleware put in front of s3rver's own implements it atomically per key, so
  * the S3 adapter passes the same contract suite as the local ones.
  */
+import crypto from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,7 +76,30 @@ function sortListings(server: S3rver): void {
   };
 }
 
+/**
+ * s3rver's ListObjectsV2 continuation tokens use single DES, which OpenSSL 3 (Node 17+) only
+ * offers through its legacy provider: any listing of more than 1000 keys failed with
+ * InternalError. Single DES is 3DES-EDE with one key repeated three times (the same bytes), and
+ * `des-ede3-cbc` is still available, so `'des'` is mapped to it. Nothing else is affected:
+ * `'des'` is unsupported anyway.
+ */
+function allowDesTokens(): void {
+  const c = crypto as unknown as { createCipheriv: typeof crypto.createCipheriv; createDecipheriv: typeof crypto.createDecipheriv; __desPatched?: true };
+  if (c.__desPatched) return;
+  const cipher = c.createCipheriv.bind(crypto);
+  const decipher = c.createDecipheriv.bind(crypto);
+  const triple = (key: crypto.CipherKey): Buffer => Buffer.concat([Buffer.from(key as Buffer), Buffer.from(key as Buffer), Buffer.from(key as Buffer)]);
+  c.createCipheriv = ((alg: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, o?: unknown) => (alg === 'des'
+    ? cipher('des-ede3-cbc', triple(key), iv)
+    : cipher(alg, key, iv, o as never))) as typeof crypto.createCipheriv;
+  c.createDecipheriv = ((alg: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, o?: unknown) => (alg === 'des'
+    ? decipher('des-ede3-cbc', triple(key), iv)
+    : decipher(alg, key, iv, o as never))) as typeof crypto.createDecipheriv;
+  c.__desPatched = true;
+}
+
 export async function startS3(buckets: readonly string[] = ['test-bucket']): Promise<S3Fixture> {
+  allowDesTokens();
   const directory = await mkdtemp(join(tmpdir(), 'mv-s3rver-'));
   const server = new S3rver({
     address: '127.0.0.1', port: 0, silent: true, directory,
