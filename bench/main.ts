@@ -8,6 +8,7 @@
  * results JSON. See BENCHMARKS.md for the method.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from './args.js';
 import { checkEconomy, type EconomyCheck, type SideCounts } from './economy.js';
@@ -37,6 +38,7 @@ async function counted(env: BenchEnv, fn: () => Promise<PassResult>): Promise<{ 
 }
 
 async function measure(args: ReturnType<typeof parseArgs>): Promise<BenchResults> {
+  const loadAtStart = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const env = await setupBench({ n: args.n, subsetN: args.subsetN, build: !args.noBuild, log });
   try {
     const { harness, images, dir, root } = env;
@@ -100,7 +102,7 @@ async function measure(args: ReturnType<typeof parseArgs>): Promise<BenchResults
     const skopeoRssMb = await skopeoRss(`${harness.tls.host}/${images[0]!.destRepo}:${images[0]!.tag}`, env.authFile);
     const serverless = args.noServerless ? undefined : await measureServerless(root, dir, log);
     return evaluate({
-      args, machine: await machineInfo(), generateMs: env.generateMs, images, timed, skopeoRssMb, counts, checks,
+      args, machine: await machineInfo(), loadAtStart, generateMs: env.generateMs, images, timed, skopeoRssMb, counts, checks,
       cacheRuns: { cold: cold.pass, warm: warmRun.pass },
       tokens: {
         images: subset.length, repositories: repos,

@@ -44,6 +44,8 @@ export interface BenchResults {
   readonly date: string;
   readonly args: Omit<BenchArgs, 'writeMd' | 'noBuild'>;
   readonly machine: MachineInfo;
+  /** 1/5/15-minute load averages when the run started (a busy machine distorts wall times). */
+  readonly loadAtStart: readonly number[];
   readonly images: { n: number; dockerLists: number; ociIndexes: number; singles: number; platforms: number; matchedChildren: number; sameDigest: number; repositories: number; generateSeconds: number };
   readonly clients: { cli: ClientSummary; skopeo: ClientSummary; floor: ClientSummary };
   readonly ratios: { cliVsFloorWall: number; cliVsSkopeoImagesPerSecond: number; floorVsSkopeoImagesPerSecond: number; cliVsSkopeoCpuPerImage: number; perRep: { cliVsFloorWall: number[]; cliVsSkopeoWall: number[] } };
@@ -82,7 +84,7 @@ const fmt = (x: number, d = 2): string => x.toFixed(d);
 
 /** Builds the results and the targets from the raw measurements. */
 export function evaluate(m: {
-  args: BenchArgs; machine: MachineInfo; generateMs: number; images: readonly BenchImage[]; timed: readonly PassResult[];
+  args: BenchArgs; machine: MachineInfo; loadAtStart: readonly number[]; generateMs: number; images: readonly BenchImage[]; timed: readonly PassResult[];
   skopeoRssMb: number; counts: Record<string, { images: number; counts: SideCounts; clientCounts?: Record<string, number> }>;
   checks: readonly EconomyCheck[]; cacheRuns: { cold: PassResult; warm: PassResult }; tokens: TokenResults; serverless?: ServerlessResults;
 }): BenchResults {
@@ -142,12 +144,20 @@ export function evaluate(m: {
   ];
   if (m.serverless) {
     const s = m.serverless.splitter;
-    targets.push({ name: `splitter RSS, ${s.lines.toLocaleString('en-US')} lines`, target: '< 128 MB', measured: `${fmt(s.peakRssMb, 1)} MiB`, ok: s.peakRssMb < 128 });
+    const capped = m.serverless.splitterCapped;
+    const worst = Math.max(...capped.map((c) => c.peakRssMb));
+    const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
+    targets.push({
+      name: `splitter RSS, ${s.lines.toLocaleString('en-US')} lines`, target: '< 128 MB',
+      measured: `${fmt(mb(worst), 1)} MB with a 128 MB-function heap (${capped.map((c) => `${c.lines.toLocaleString('en-US')} lines: ${fmt(mb(c.peakRssMb), 1)} MB`).join(', ')}); ${fmt(mb(s.peakRssMb), 1)} MB with Node's default heap`,
+      ok: mb(worst) < 128,
+      reason: 'the capped runs show what the split keeps alive',
+    });
   }
   return {
     version: 1, date: new Date().toISOString(),
     args: { n: m.args.n, reps: m.args.reps, jobs: m.args.jobs, subsetN: m.args.subsetN, out: m.args.out, noServerless: m.args.noServerless },
-    machine: m.machine,
+    machine: m.machine, loadAtStart: m.loadAtStart,
     images: {
       n, dockerLists: m.images.filter((i) => i.kind === 'docker-list').length, ociIndexes: m.images.filter((i) => i.kind === 'oci-index').length,
       singles: m.images.filter((i) => i.kind === 'single').length, platforms: m.images.reduce((s, i) => s + i.platforms, 0),
@@ -181,7 +191,8 @@ export function printReport(r: BenchResults, out: (line: string) => void): void 
   out(`cache re-run: ${r.cache.warmSourceManifestGets} source manifest GETs (cold run: ${r.cache.coldSourceManifestGets})`);
   if (r.serverless) {
     const s = r.serverless.splitter;
-    out(`splitter: ${s.lines} lines -> ${s.messagesSent} messages in ${s.sendCalls} SendMessageBatch calls, ${fmt(s.ms / 1000)} s, peak RSS ${fmt(s.peakRssMb, 1)} MiB`);
+    out(`splitter: ${s.lines} lines -> ${s.messagesSent} messages in ${s.sendCalls} SendMessageBatch calls, ${fmt(s.ms / 1000)} s, peak RSS ${fmt(s.peakRssMb, 1)} MiB (default heap)`);
+    for (const c of r.serverless.splitterCapped) out(`splitter: ${c.lines} lines, ${c.nodeFlags.join(' ')}: ${fmt(c.ms / 1000)} s, peak RSS ${fmt(c.peakRssMb, 1)} MiB`);
     for (const b of r.serverless.bundles) {
       out(`bundle ${b.entry}: ${(b.bytes / 1024).toFixed(1)} KiB, cold import ${fmt(b.importMs, 1)} ms (process ${fmt(b.processMs, 0)} ms, bare node ${fmt(b.bareNodeMs, 0)} ms)${b.placeholder ? ' [placeholder handler]' : ''}`);
     }

@@ -30,10 +30,28 @@ export interface BundleMeasure {
   readonly placeholder: boolean;
 }
 
+export interface SplitterRun {
+  readonly lines: number;
+  /** Node flags of the run: none, or a heap capped as in a 128 MB function. */
+  readonly nodeFlags: readonly string[];
+  readonly images: number;
+  readonly messagesSent: number;
+  readonly sendCalls: number;
+  readonly ms: number;
+  readonly peakRssMb: number;
+  readonly startRssMb: number;
+}
+
 export interface ServerlessResults {
-  readonly splitter: { lines: number; images: number; messagesSent: number; sendCalls: number; ms: number; peakRssMb: number; startRssMb: number };
+  /** The 100,000-line run with default flags. */
+  readonly splitter: SplitterRun;
+  /** Runs with a capped heap at two list sizes: equal peaks show memory does not grow with the list. */
+  readonly splitterCapped: readonly SplitterRun[];
   readonly bundles: readonly BundleMeasure[];
 }
+
+/** V8 limits of a small function: the live set must fit, garbage is collected early. */
+export const CAPPED_FLAGS = ['--max-old-space-size=48', '--max-semi-space-size=2'] as const;
 
 /** A fake SQS (JSON protocol) that accepts SendMessageBatch and counts messages. */
 async function fakeSqs(): Promise<{ url: string; stats: { messages: number; calls: number }; close(): Promise<void> }> {
@@ -60,18 +78,18 @@ async function fakeSqs(): Promise<{ url: string; stats: { messages: number; call
   };
 }
 
-async function measureSplitter(root: string, dir: string): Promise<ServerlessResults['splitter']> {
-  const list = path.join(dir, 'split-100k.txt');
-  const lines: string[] = ['# 100,000-line list'];
-  for (let i = 0; i < SPLIT_LINES; i++) lines.push(`registry.example.com/org${i % 97}/app-${i} mirror.example.com:5000/mirror/app-${i} v${i % 13}.0`);
+async function measureSplitter(root: string, dir: string, count: number, nodeFlags: readonly string[]): Promise<SplitterRun> {
+  const list = path.join(dir, `split-${count}.txt`);
+  const lines: string[] = [`# ${count}-line list`];
+  for (let i = 0; i < count; i++) lines.push(`registry.example.com/org${i % 97}/app-${i} mirror.example.com:5000/mirror/app-${i} v${i % 13}.0`);
   await writeFile(list, lines.join('\n') + '\n');
   const script = path.join(dir, 'splitter-scale.mjs');
   await bundleWithExternalSdk(path.join(root, 'bench', 'splitter-scale.ts'), script);
   const sqs = await fakeSqs();
   try {
-    const { stdout } = await run(process.execPath, [script, list, sqs.url], { cwd: root, maxBuffer: 1 << 20 });
+    const { stdout } = await run(process.execPath, [...nodeFlags, script, list, sqs.url], { cwd: root, maxBuffer: 1 << 20 });
     const r = JSON.parse(stdout.trim()) as { ms: number; peakRssMb: number; startRssMb: number; images: number };
-    return { lines: SPLIT_LINES, images: r.images, messagesSent: sqs.stats.messages, sendCalls: sqs.stats.calls, ms: r.ms, peakRssMb: r.peakRssMb, startRssMb: r.startRssMb };
+    return { lines: count, nodeFlags, images: r.images, messagesSent: sqs.stats.messages, sendCalls: sqs.stats.calls, ms: r.ms, peakRssMb: r.peakRssMb, startRssMb: r.startRssMb };
   } finally {
     await sqs.close();
   }
@@ -112,19 +130,24 @@ async function measureBundle(root: string, dir: string, name: string, entry: str
 
 /** Runs both measurements. */
 export async function measureServerless(root: string, dir: string, log: (s: string) => void): Promise<ServerlessResults> {
-  log(`splitter: ${SPLIT_LINES} lines`);
-  const splitter = await measureSplitter(root, dir);
+  log(`splitter: ${SPLIT_LINES} lines (default heap), then ${SPLIT_LINES} and ${3 * SPLIT_LINES} lines with ${CAPPED_FLAGS.join(' ')}`);
+  const splitter = await measureSplitter(root, dir, SPLIT_LINES, []);
+  const splitterCapped = [
+    await measureSplitter(root, dir, SPLIT_LINES, CAPPED_FLAGS),
+    await measureSplitter(root, dir, 3 * SPLIT_LINES, CAPPED_FLAGS),
+  ];
   log('validator bundle: size and cold import');
   const bundles = [await measureBundle(root, dir, 'validator', path.join(root, 'lambdas', 'validator.ts'), 7)];
-  // The engine the validator Lambda runs (registry client, validate use case, S3/SQS adapters), for
-  // when lambdas/validator.ts is still a placeholder.
-  const engineEntry = path.join(dir, 'engine-entry.ts');
-  await writeFile(engineEntry, [
-    `export { createValidator } from ${JSON.stringify(path.join(root, 'lib/engine/validator.ts'))};`,
-    `export { processMessages } from ${JSON.stringify(path.join(root, 'lib/pipeline/process.ts'))};`,
-    `export { S3ObjectStore } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/s3-store.ts'))};`,
-    `export { SqsWorkQueue } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/sqs-queue.ts'))};`,
-  ].join('\n'));
-  bundles.push(await measureBundle(root, dir, 'engine', engineEntry, 7));
-  return { splitter, bundles };
+  if (bundles[0]!.placeholder) {
+    // lambdas/validator.ts is still the placeholder: measure the engine it will load instead.
+    const engineEntry = path.join(dir, 'engine-entry.ts');
+    await writeFile(engineEntry, [
+      `export { createValidator } from ${JSON.stringify(path.join(root, 'lib/engine/validator.ts'))};`,
+      `export { processMessages } from ${JSON.stringify(path.join(root, 'lib/pipeline/process.ts'))};`,
+      `export { S3ObjectStore } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/s3-store.ts'))};`,
+      `export { SqsWorkQueue } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/sqs-queue.ts'))};`,
+    ].join('\n'));
+    bundles.push(await measureBundle(root, dir, 'engine', engineEntry, 7));
+  }
+  return { splitter, splitterCapped, bundles };
 }
