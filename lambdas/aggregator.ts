@@ -10,6 +10,7 @@ import { completeRun } from '../lib/aws/complete-run.js';
 import { errorFields, logger } from '../lib/aws/logger.js';
 import { lambdaLogging, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
 import { runtime } from '../lib/aws/runtime.js';
+import { metrics } from '../lib/aws/metrics.js';
 
 function runIdOf(body: string): string | undefined {
   try {
@@ -36,12 +37,15 @@ async function aggregate(event: SqsEvent): Promise<SqsBatchResponse> {
         events: { client: rt.clients.events, busName: rt.config.eventBusName, source: rt.config.eventSource },
       });
       logger.info('aggregation check', { runId, status });
+      if (status === 'completed') metrics.add('RunsCompleted', 1);
     } catch (err) {
       const unknownRun = isCodedError(err) && (err.code === 'RUN_NOT_FOUND' || err.code === 'INVALID_RUN_ID');
       logger.error(unknownRun ? 'progress note for an unknown run; dropped' : 'aggregation failed', { runId, ...errorFields(err) });
       if (!unknownRun) failed.push(...ids);
     }
   }
+  metrics.add('AggregationFailures', failed.length);
+  metrics.flush();
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
 

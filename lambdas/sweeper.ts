@@ -8,6 +8,7 @@ import { logger } from '../lib/aws/logger.js';
 import { lambdaLogging } from '../lib/aws/middleware.js';
 import { runtime } from '../lib/aws/runtime.js';
 import { sweep, type SweepReport } from '../lib/aws/sweep.js';
+import { metrics } from '../lib/aws/metrics.js';
 
 async function sweepOnce(): Promise<SweepReport> {
   const rt = runtime('sweeper');
@@ -17,6 +18,9 @@ async function sweepOnce(): Promise<SweepReport> {
     lookbackMs: rt.config.runDeadlineMs + 24 * 3_600_000,
   });
   logger.info('sweep', { deadLetters: report.deadLetters, closed: report.closed.length, noted: report.noted.length });
+  metrics.add('DeadLettersRecorded', report.deadLetters);
+  metrics.add('RunsClosedByDeadline', report.closed.length);
+  metrics.flush();
   return report;
 }
 

@@ -16,6 +16,7 @@ import { runtime } from '../lib/aws/runtime.js';
 import { S3ContentCache } from '../lib/aws/s3-cache.js';
 import { isWorkItem } from '../lib/aws/work-item.js';
 import { ValidatorPool } from '../lib/aws/validator-pool.js';
+import { metrics } from '../lib/aws/metrics.js';
 
 let pool: ValidatorPool | undefined;
 
@@ -57,11 +58,17 @@ async function validate(event: SqsEvent, context: LambdaContext): Promise<SqsBat
   }
   const { failedIds } = await processMessages(messages, {
     validate: (item) => vp.validate(item), store: rt.store, maxReceiveCount: rt.config.maxReceiveCount, concurrency: Math.max(1, messages.length),
+    onResult: (r) => {
+      metrics.add(`Lines${r.status}`, 1);
+      if (r.durationMs !== undefined) metrics.add('ImageValidationTime', r.durationMs, 'Milliseconds');
+    },
   });
   await vp.closeRetired();
   const runs = unique(messages.map((m) => m.body.runId));
   await rt.progress.send(runs.map((runId) => ({ runId }))).catch((err: unknown) => logger.warn('progress note not sent', errorFields(err)));
   if (failedIds.length > 0) logger.warn('messages to retry', { count: failedIds.length });
+  metrics.add('MessagesRetried', failedIds.length + failures.length);
+  metrics.flush();
   return { batchItemFailures: [...failures, ...failedIds].map((itemIdentifier) => ({ itemIdentifier })) };
 }
 

@@ -32,7 +32,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     BUCKET: 'handlers', INPUT_PREFIX: 'lists/', QUEUE_URL: 'https://sqs/work', PROGRESS_QUEUE_URL: 'https://sqs/progress',
     DLQ_URL: 'https://sqs/dlq', ALLOWLIST: 'registry.example.com', SECRET_ARN: 'arn:s', MAX_RECEIVE_COUNT: '3',
-    EVENT_BUS_NAME: 'default', EVENT_SOURCE: 'mirror-validate', LOG_LEVEL: 'ERROR',
+    EVENT_BUS_NAME: 'default', EVENT_SOURCE: 'mirror-validate', LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true',
   });
 });
 afterAll(async () => {
