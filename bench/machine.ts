@@ -34,7 +34,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     memoryGb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: /PRETTY_NAME="?([^"\n]+)/.exec(release)?.[1] ?? `${os.type()} ${os.release()}`,
     node: process.version,
-    registry: await version(process.env.DOCKER_REGISTRY_BIN ?? '/usr/bin/docker-registry', ['--version']),
+    registry: (await version(process.env.DOCKER_REGISTRY_BIN ?? '/usr/bin/docker-registry', ['--version'])).replace(/^\S*docker-registry\s+/, ''),
     skopeo: await version('skopeo', ['--version']),
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };

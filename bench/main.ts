@@ -17,6 +17,7 @@ import { renderMarkdown } from './markdown.js';
 import { cliPass, floorPass, skopeoPass, skopeoRss, type Destination, type PassResult } from './passes.js';
 import { evaluate, printReport, type BenchResults } from './results.js';
 import { measureServerless } from './serverless.js';
+import { median, runMeasured } from './measure.js';
 import { repoRoot, setupBench, type BenchEnv } from './setup.js';
 
 const log = (s: string): void => { process.stderr.write(`bench: ${s}\n`); };
@@ -99,10 +100,13 @@ async function measure(args: ReturnType<typeof parseArgs>): Promise<BenchResults
     const t2 = await tokenCount(statsUrl, harness.caPem);
     const repos = new Set(subset.map((i) => i.destRepo)).size;
 
+    const starts: number[] = [];
+    for (let i = 0; i < 5; i++) starts.push((await runMeasured(process.execPath, [path.join(root, 'dist', 'bin', 'cli.js'), '--help'])).cpuSeconds);
+    const cliStartupCpuSeconds = median(starts);
     const skopeoRssMb = await skopeoRss(`${harness.tls.host}/${images[0]!.destRepo}:${images[0]!.tag}`, env.authFile);
     const serverless = args.noServerless ? undefined : await measureServerless(root, dir, log);
     return evaluate({
-      args, machine: await machineInfo(), loadAtStart, generateMs: env.generateMs, images, timed, skopeoRssMb, counts, checks,
+      args, machine: await machineInfo(), loadAtStart, cliStartupCpuSeconds, generateMs: env.generateMs, images, timed, skopeoRssMb, counts, checks,
       cacheRuns: { cold: cold.pass, warm: warmRun.pass },
       tokens: {
         images: subset.length, repositories: repos,

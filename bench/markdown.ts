@@ -92,7 +92,7 @@ export function renderMarkdown(r: BenchResults): string {
 
   const t = r.tokens;
   p('## Tokens (bearer-token destination)', '',
-    `${int(t.images)} images in ${int(t.repositories)} destination repositories: the CLI fetched **${int(t.cli.tokens)} tokens** (one per repository and scope; the token is cached and shared by concurrent requests); the skopeo baseline fetched ${int(t.skopeo.tokens)} (one per process that touches the destination, ${int(t.skopeo.processes)} processes). Wall: CLI ${f(t.cli.wallMs / 1000)} s, skopeo ${f(t.skopeo.wallMs / 1000)} s.`, '');
+    `${int(t.images)} images in ${int(t.repositories)} destination repositories: the CLI fetched **${int(t.cli.tokens)} tokens** (one per repository and scope; the token is cached and shared by concurrent requests); the skopeo baseline fetched ${int(t.skopeo.tokens)} (one per skopeo process that reads the destination; ${int(t.skopeo.processes)} processes in all). Wall: CLI ${f(t.cli.wallMs / 1000)} s, skopeo ${f(t.skopeo.wallMs / 1000)} s.`, '');
 
   if (r.serverless) {
     const s = r.serverless.splitter;
