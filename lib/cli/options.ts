@@ -17,6 +17,8 @@ export interface CliConfig {
   readonly debug: boolean;
   readonly caFile?: string;
   readonly cacheDir?: string;
+  /** Keep the run's objects (runs/<runId>/...) in this directory instead of in memory. */
+  readonly workDir?: string;
   readonly timeoutSeconds: number;
   readonly settings: RunSettings;
   /** Warnings produced while reading flags (e.g. the jobs clamp), printed by the caller. */
@@ -71,6 +73,7 @@ export function buildProgram(): Command {
     .option('--ca-file <path>', 'extra CA certificate(s) to trust, PEM')
     .option('--cache-dir <dir>', 'content-addressed manifest cache directory')
     .option('--no-cache', 'do not use the manifest cache')
+    .option('--work-dir <dir>', "keep the run's objects here (a directory plays the bucket); default: in memory")
     .option('--timeout <seconds>', 'time limit for one image', '600')
     .option('--debug', 'print request traces (secrets redacted)', false)
     .helpOption('-h, --help', 'show this help')
@@ -132,6 +135,7 @@ export function configFromOptions(o: Record<string, unknown>, env: NodeJS.Proces
     jobs,
     debug: Boolean(o.debug),
     caFile: o.caFile as string | undefined,
+    workDir: o.workDir as string | undefined,
     cacheDir: o.cache === false ? undefined : ((o.cacheDir as string | undefined) ?? defaultCacheDir(env)),
     timeoutSeconds,
     warnings,

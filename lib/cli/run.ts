@@ -2,14 +2,13 @@
  * `mirror-validate` end to end on one machine: flags -> list -> embedded pipeline
  * (directory as bucket, in-memory queue) -> failed file, report, exit code.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
 import type { LineResult } from '../core/types.js';
 import { MemoryStore } from '../adapters/local/memory-store.js';
+import { FsObjectStore } from '../adapters/local/fs-store.js';
 import { FsContentCache } from '../adapters/local/fs-cache.js';
 import { runLocally } from '../pipeline/local-run.js';
 import { createCredentialResolver } from '../registry/credentials.js';
@@ -80,7 +79,6 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     timeoutMs: cfg.timeoutSeconds * 1000,
     debug: cfg.debug ? (line) => progress.info(`[DEBUG] ${line}`) : undefined,
   });
-  const workDir = await mkdtemp(join(tmpdir(), 'mirror-validate-'));
   const started = new Date();
   try {
     const outcome = await runLocally({
@@ -88,7 +86,8 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       lines: parseListStream(readListChunks(cfg.file), cfg.settings),
       settings: cfg.settings,
       validate: (item) => validator.validate(item),
-      store: new MemoryStore(),
+      // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
+      store: cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore(),
       jobs: cfg.jobs,
       onResult: (r: LineResult) => progress.result(r),
       onTotal: (n: number) => progress.total(n),
@@ -99,7 +98,6 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     return exitCodeFor(outcome.results);
   } finally {
     await validator.close();
-    await rm(workDir, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,7 @@
  * and secrets kept out of every output.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { copyImage } from '../helpers/images.js';
@@ -87,6 +87,19 @@ describe('mirror-validate CLI', () => {
     expect(untrusted.code).toBe(1);
     const trusted = await runCli([line], ['--ca-file', regs.caFile], destEnv);
     expect((await trusted.report()).results[0]).toMatchObject({ status: 'PASS', code: null });
+  });
+
+  it('with --work-dir, a directory plays the bucket: the run is kept in the S3 layout', async () => {
+    const line = scenario(scenarios, 'child-deleted').listLine;
+    const work = join(regs.caFile, '..', `work-${Math.random().toString(36).slice(2)}`);
+    const run = await runCli([line], ['--tls-verify=false', '--work-dir', work], destEnv);
+    const [runId] = await readdir(join(work, 'runs'));
+    expect(runId).toMatch(/^local-/);
+    const files = await readdir(join(work, 'runs', runId!));
+    expect(files).toEqual(expect.arrayContaining(['run.json', 'report.json', 'summary.json', 'mirror-validate-failed.txt', 'results']));
+    expect(await readFile(join(work, 'runs', runId!, 'mirror-validate-failed.txt'), 'utf8')).toBe(await run.failed());
+    const result = JSON.parse(await readFile(join(work, 'runs', runId!, 'results', '000000001.json'), 'utf8'));
+    expect(result).toMatchObject({ line: 1, status: 'FAILED', code: 'CHILD_MISSING' });
   });
 
   it('removes a stale failed file when nothing failed', async () => {
