@@ -7,6 +7,8 @@ import { parseListLine } from '../../lib/core/list.js';
 import type { LineResult } from '../../lib/core/types.js';
 import { createValidator, type Validator, type ValidatorOptions } from '../../lib/engine/validator.js';
 import type { Scenario } from '../helpers/scenarios.js';
+import type { Fault, FaultProxy, FaultRule } from '../helpers/fault-proxy.js';
+import { seededUnit } from '../helpers/fault-rules.js';
 
 /** Plain-HTTP harness registries need `--tls-verify=false`. */
 export const INSECURE: RunSettings = { ...DEFAULT_SETTINGS, tlsVerify: false };
@@ -62,4 +64,58 @@ export function standardScenarios(all: readonly Scenario[]): Scenario[] {
 /** A credential lookup that answers `cred` for every registry. */
 export function fixedCredentials(cred: { username: string; password: string }) {
   return async (): Promise<{ username: string; password: string }> => cred;
+}
+
+/** A load list and its parts. */
+export interface LoadList {
+  readonly text: string;
+  /** The distinct lines of `text` (the fault-free reference list). */
+  readonly distinct: string;
+  readonly images: number;
+  readonly invalid: number;
+  readonly comments: number;
+  /** Line count of `text` (the last line number). */
+  readonly total: number;
+}
+
+/**
+ * `images` seeded picks of `scenarios` (80 % PASS ones), a comment every 500 lines and an
+ * invalid line at every 500th + 250; `rewrite` maps a scenario line (e.g. to proxy hosts).
+ */
+export function buildLoadList(scenarios: readonly Scenario[], rewrite: (line: string) => string, images: number, seed: number): LoadList {
+  const passing = scenarios.filter((s) => s.expected.status === 'PASS');
+  const others = scenarios.filter((s) => s.expected.status !== 'PASS');
+  const out: string[] = [];
+  let invalid = 0;
+  let comments = 0;
+  for (let i = 0; i < images; i++) {
+    const pool = seededUnit(seed, `pool${i}`) < 0.8 ? passing : others;
+    const s = pool[Math.floor(seededUnit(seed, `pick${i}`) * pool.length)]!;
+    if (i % 500 === 0) out.push(`# block ${comments++}`);
+    if (i % 500 === 250) {
+      out.push(`not a valid line ${i}`);
+      invalid++;
+    }
+    out.push(rewrite(s.listLine));
+  }
+  return { text: `${out.join('\n')}\n`, distinct: `${[...new Set(out)].join('\n')}\n`, images, invalid, comments, total: out.length };
+}
+
+/** The transient faults of the load runs. */
+export const TRANSIENT_FAULTS: readonly Fault[] = [
+  { kind: 'status', status: 429 }, { kind: 'status', status: 429, retryAfter: '1' },
+  { kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 },
+  { kind: 'reset' }, { kind: 'truncate' }, { kind: 'slow', chunkBytes: 512, delayMs: 1 },
+];
+
+/** Together about `rate` of registry requests: each transient fault `rate / 8`, never twice in a row per URL. */
+export function transientRules(rate = 0.256): FaultRule[] {
+  return TRANSIENT_FAULTS.map((fault) => ({ path: /^\/v2\//, fault, probability: rate / TRANSIENT_FAULTS.length, transient: true }));
+}
+
+/** Requests seen and faults injected by `proxies`, and the injected count per fault kind. */
+export function faultTally(proxies: readonly FaultProxy[]): { requests: number; faults: number; byKind: Record<string, number> } {
+  const byKind: Record<string, number> = {};
+  for (const p of proxies) for (const [k, v] of p.injected) byKind[k] = (byKind[k] ?? 0) + v;
+  return { requests: proxies.reduce((n, p) => n + p.total(), 0), faults: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
 }

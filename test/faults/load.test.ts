@@ -13,9 +13,8 @@ import { parseListStream } from '../../lib/core/list-stream.js';
 import type { LineResult } from '../../lib/core/types.js';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
 import { runLocally } from '../../lib/pipeline/local-run.js';
-import { startFaultProxy, type Fault, type FaultProxy, type FaultRule } from '../helpers/fault-proxy.js';
-import { seededUnit } from '../helpers/fault-rules.js';
-import { faultValidator, fixedCredentials, INSECURE, standardScenarios, via } from './fault-kit.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { buildLoadList, faultValidator, fixedCredentials, INSECURE, standardScenarios, transientRules, via } from './fault-kit.js';
 
 const regs = inject('registries');
 const chosen = standardScenarios(inject('scenarios'));
@@ -25,19 +24,8 @@ const SEED = 20240;
 let src: FaultProxy;
 let dst: FaultProxy;
 
-/** The list: seeded picks (80 % PASS scenarios), a comment every 500 lines, 10 invalid lines. */
-function buildList(): { text: string; distinct: string; images: number; invalid: number } {
-  const passing = chosen.filter((s) => s.expected.status === 'PASS');
-  const others = chosen.filter((s) => s.expected.status !== 'PASS');
-  const out: string[] = [];
-  for (let i = 0; i < IMAGE_LINES; i++) {
-    const pool = seededUnit(SEED, `pool${i}`) < 0.8 ? passing : others;
-    const s = pool[Math.floor(seededUnit(SEED, `pick${i}`) * pool.length)]!;
-    if (i % 500 === 0) out.push(`# block ${i / 500}`);
-    if (i % 500 === 250) out.push(`not a valid line ${i}`);
-    out.push(via(via(s.listLine, regs.plain.host, src.host), regs.tls.host, dst.host));
-  }
-  return { text: `${out.join('\n')}\n`, distinct: `${[...new Set(out)].join('\n')}\n`, images: IMAGE_LINES, invalid: 10 };
+function buildList() {
+  return buildLoadList(chosen, (line) => via(via(line, regs.plain.host, src.host), regs.tls.host, dst.host), IMAGE_LINES, SEED);
 }
 
 async function runList(text: string): Promise<{ results: readonly LineResult[]; ms: number }> {
@@ -61,13 +49,8 @@ async function runList(text: string): Promise<{ results: readonly LineResult[]; 
   }
 }
 
-const TRANSIENT: Fault[] = [
-  { kind: 'status', status: 429 }, { kind: 'status', status: 429, retryAfter: '1' },
-  { kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 },
-  { kind: 'reset' }, { kind: 'truncate' }, { kind: 'slow', chunkBytes: 512, delayMs: 1 },
-];
 /** Together about 20 % of requests: each rule 3.2 %, tried in turn; never twice in a row per URL. */
-const RULES: FaultRule[] = TRANSIENT.map((fault) => ({ path: /^\/v2\//, fault, probability: 0.032, transient: true }));
+const RULES = transientRules();
 
 beforeAll(async () => {
   src = await startFaultProxy({ upstream: regs.plain.url, seed: SEED });
@@ -86,7 +69,7 @@ describe('5,000 lines with ~20 % transient registry faults (local pipeline)', ()
     const requests = src.total() + dst.total();
     const faults = [src, dst].reduce((n, p) => n + [...p.injected.values()].reduce((a, b) => a + b, 0), 0);
 
-    const total = list.images + list.invalid + list.images / 500;
+    const total = list.total;
     const lines = faulty.results.map((r) => r.line);
     expect(lines).toHaveLength(list.images + list.invalid);
     expect(new Set(lines).size).toBe(lines.length);
@@ -103,7 +86,7 @@ describe('5,000 lines with ~20 % transient registry faults (local pipeline)', ()
     expect(faults / requests).toBeGreaterThan(0.1);
     expect(faulty.results.reduce((n, r) => n + (r.requests?.retries ?? 0), 0)).toBeGreaterThan(0);
 
-    console.info(`[figures] load: ${total} lines (${list.images} images, ${list.invalid} invalid, ${list.images / 500} comments); `
+    console.info(`[figures] load: ${total} lines (${list.images} images, ${list.invalid} invalid, ${list.comments} comments); `
       + `statuses ${JSON.stringify(Object.fromEntries(statuses))}; fault-free reference ${reference.size} distinct lines in ${clean.ms} ms; `
       + `faulty ${faulty.ms} ms, ${requests} requests, ${faults} faults injected (${(100 * faults / requests).toFixed(1)} %) `
       + `${JSON.stringify(Object.fromEntries([...src.injected].map(([k, v]) => [k, v + (dst.injected.get(k) ?? 0)])))}`);
