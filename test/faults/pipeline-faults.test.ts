@@ -84,6 +84,7 @@ describe('duplicate SQS deliveries', () => {
     expect(second.every((m) => m.receiveCount === 2)).toBe(true);
     const outs = await Promise.all([handlers.validator(sqsEvent(first), context), handlers.validator(sqsEvent(second), context)]);
     expect(outs).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(arrived.size).toBe(p.images.length);
     expect([...arrived.values()].every((b) => b.n === 2)).toBe(true);
     for (const m of [...first, ...second]) await work.ack(m);
     expect(work.size()).toBe(0);
