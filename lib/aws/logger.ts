@@ -34,14 +34,17 @@ export function errorFields(err: unknown): Record<string, unknown> {
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const env = process.env;
-  const wanted = (opts.level ?? env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL ?? 'INFO').toUpperCase() as LogLevel;
-  const threshold = ORDER[wanted] ?? ORDER.INFO;
+  // Read per line, not at import: the level can be set after the module is loaded (tests, warm containers).
+  const threshold = (): number => {
+    const wanted = (opts.level ?? env.POWERTOOLS_LOG_LEVEL ?? env.LOG_LEVEL ?? 'INFO').toUpperCase() as LogLevel;
+    return ORDER[wanted] ?? ORDER.INFO;
+  };
   const service = opts.service ?? env.POWERTOOLS_SERVICE_NAME ?? 'mirror-validate';
   const write = opts.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = opts.now ?? (() => new Date());
   let requestId: string | undefined;
   const log = (level: LogLevel) => (message: string, extra: Record<string, unknown> = {}) => {
-    if (ORDER[level] < threshold) return;
+    if (ORDER[level] < threshold()) return;
     write(JSON.stringify({
       level, message, service, timestamp: now().toISOString(),
       ...(requestId ? { function_request_id: requestId } : {}), ...extra,

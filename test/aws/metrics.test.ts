@@ -43,3 +43,21 @@ describe('EMF metrics switch', () => {
     expect(lines).toEqual([]);
   });
 });
+
+describe('logger level', () => {
+  it('follows LOG_LEVEL set after the logger was created', async () => {
+    const { createLogger } = await import('../../lib/aws/logger.js');
+    const lines: string[] = [];
+    const log = createLogger({ write: (l) => lines.push(l) });
+    const before = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'ERROR';
+    try {
+      log.info('quiet');
+      log.error('loud');
+    } finally {
+      if (before === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = before;
+    }
+    expect(lines.map((l) => JSON.parse(l).message)).toEqual(['loud']);
+  });
+});
