@@ -1,22 +1,15 @@
 /**
  * The registry client's error family. Every obstacle that is not a proven absence ends here.
  *
- * Codes AUTH, TLS, NETWORK, RATE_LIMITED, MALFORMED and TIMEOUT match the `ErrorCode`s of the
- * report one to one. NOT_ALLOWED is our own: the request was refused by the registry allowlist
- * or an SSRF rule (token realm or redirect resolving to a private address) before it was sent.
- * It is not an `ErrorCode`; the validate layer reports codes it does not know as ERROR
- * (fail-closed), and may map NOT_ALLOWED to `SOURCE_ERROR`/`AUTH` as it sees fit.
+ * Codes AUTH, TLS, NETWORK, RATE_LIMITED, MALFORMED, TIMEOUT and NOT_ALLOWED are the report's
+ * `ErrorCode`s, one to one. NOT_ALLOWED: the request was refused by the registry allowlist or an
+ * SSRF rule (token realm or redirect resolving to a private address) before it was sent.
  */
 import { MirrorValidateError } from '../core/errors.js';
+import type { ErrorCode } from '../core/types.js';
 
-export type RegistryErrorCode =
-  | 'AUTH'
-  | 'TLS'
-  | 'NETWORK'
-  | 'RATE_LIMITED'
-  | 'MALFORMED'
-  | 'TIMEOUT'
-  | 'NOT_ALLOWED';
+/** The report's ERROR codes a registry request can end in (all but the pipeline's own). */
+export type RegistryErrorCode = Exclude<ErrorCode, 'SOURCE_ERROR' | 'NO_RESULT'>;
 
 export interface RegistryErrorOptions {
   /** Registry name (as in the image reference) the request was for. */
