@@ -15,7 +15,7 @@ import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk
 import { timeStamp } from '../aws/triggers.js';
 import { LIST_COPY_NAME } from '../aws/start-run.js';
 import { RUNS_PREFIX, runKeys } from '../pipeline/run-layout.js';
-import { readJson } from '../pipeline/run-record.js';
+import { pollJson } from './poll-json.js';
 import type { ObjectStore } from '../ports.js';
 
 export interface Upload {
@@ -56,7 +56,7 @@ async function judge(client: S3Client, store: ObjectStore, upload: Upload, runId
   } catch (err) {
     if (status(err) !== 404 && (err as { name?: string })?.name !== 'NotFound') throw err;
   }
-  const summary = await readJson<{ list?: { key?: string } }>(store, runKeys(runId).summary);
+  const summary = await pollJson<{ list?: { key?: string } }>(store, runKeys(runId).summary);
   if (!summary) return 'unknown';
   return summary.list?.key === upload.key ? 'same-key' : 'other';
 }

@@ -13,7 +13,8 @@ import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { RESULTS_PREFIX } from '../aws/latest.js';
 import { LIST_COPY_NAME } from '../aws/start-run.js';
 import { lineOfResultKey, runKeys } from '../pipeline/run-layout.js';
-import { readJson, type RunRecord } from '../pipeline/run-record.js';
+import type { RunRecord } from '../pipeline/run-record.js';
+import { pollJson } from './poll-json.js';
 import { CliError } from './errors.js';
 import { findRun, runIdsSince, type Upload } from './find-run.js';
 import { scanListFile } from './list-file.js';
@@ -161,7 +162,7 @@ async function status(ctx: Ctx<ReadConfig>): Promise<number> {
     io.stdout.write(`${runId}: finished\n`);
     return finish(ctx, finished, cfg, finished.summary.list?.name ?? runId);
   }
-  const record = await readJson<RunRecord>(store, keys.record);
+  const record = await pollJson<RunRecord>(store, keys.record);
   if (!record && !(await store.head(`${keys.prefix}${LIST_COPY_NAME}`))) throw new CliError('REMOTE', `run ${runId} not found in s3://${cfg.bucket}/`);
   if (cfg.wait) {
     io.stdout.write(`${runId}: running\n`);

@@ -7,7 +7,8 @@
 import type { LineResult } from '../core/types.js';
 import type { ObjectStore } from '../ports.js';
 import { lineOfResultKey, runKeys } from '../pipeline/run-layout.js';
-import { readJson, type RunRecord } from '../pipeline/run-record.js';
+import type { RunRecord } from '../pipeline/run-record.js';
+import { pollJson } from './poll-json.js';
 import { TaskPool } from '../pipeline/task-pool.js';
 import type { ProgressSink } from './progress.js';
 
@@ -34,7 +35,7 @@ export async function watchRun(o: WatchOptions): Promise<void> {
     if (await o.store.head(keys.done)) return;
     let changed = false;
     if (total === undefined) {
-      const record = await readJson<RunRecord>(o.store, keys.record);
+      const record = await pollJson<RunRecord>(o.store, keys.record);
       if (record && typeof record.totalLines === 'number') {
         total = record.totalLines;
         o.progress.total(total);
@@ -58,7 +59,7 @@ async function showNewResults(o: WatchOptions, prefix: string): Promise<boolean>
   const pool = new TaskPool(16);
   for (const key of fresh) {
     await pool.submit(async () => {
-      const r = await readJson<LineResult>(o.store, key);
+      const r = await pollJson<LineResult>(o.store, key);
       if (r) results.push(r);
     });
   }
