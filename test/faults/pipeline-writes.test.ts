@@ -88,6 +88,7 @@ describe('a list the splitter refuses', () => {
     ['with NUL bytes', 'nul-bytes', () => new Uint8Array([...Buffer.from(`${p.images[0]!.text}\n`), 0, 0, 0x0a]), 'NOT_TEXT', /^lists\/nul-bytes\.txt: .*NUL/],
   ])('a list %s ends fatal with one clear line, no stack trace, and a fatal completion event', async (_what, name, body, code, message) => {
     const logged: string[] = [];
+    vi.stubEnv('LOG_LEVEL', 'INFO'); // the harness quiets the logs; this test reads the fatal line
     const write = process.stdout.write.bind(process.stdout);
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
       logged.push(String(chunk));
