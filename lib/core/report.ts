@@ -72,7 +72,7 @@ export interface ReportMeta {
 
 /** One line of the JSON report. */
 export type ReportLine = Pick<LineResult, 'line' | 'input' | 'status' | 'code' | 'message'>
-  & Partial<Pick<LineResult, 'srcSpec' | 'dstSpec' | 'source' | 'destination' | 'durationMs' | 'requests'>>;
+  & Partial<Pick<LineResult, 'srcSpec' | 'dstSpec' | 'source' | 'destination' | 'durationMs' | 'requests' | 'rateLimitRemaining'>>;
 
 /** The JSON report document. */
 export interface JsonReport {
@@ -99,15 +99,32 @@ export function buildJsonReport(results: Iterable<LineResult>, meta: ReportMeta)
     startedAt,
     finishedAt,
     ...(meta.settings !== undefined && { settings: meta.settings }),
-    ...(meta.requests !== undefined && { requests: meta.requests }),
-    ...(meta.rateLimitRemaining !== undefined && { rateLimitRemaining: meta.rateLimitRemaining }),
+    ...runTotals(list, meta),
   };
+}
+
+/**
+ * Request totals over the run and the lowest Docker Hub `ratelimit-remaining` seen (the headroom
+ * left), unless the caller gives them.
+ */
+export function runTotals(
+  results: readonly LineResult[], given: Pick<ReportMeta, 'requests' | 'rateLimitRemaining'> = {},
+): { requests?: Partial<RequestCounts>; rateLimitRemaining?: number } {
+  const requests: Record<string, number> = {};
+  let rateLimitRemaining: number | undefined;
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.requests ?? {})) requests[k] = (requests[k] ?? 0) + (v ?? 0);
+    if (r.rateLimitRemaining !== undefined) rateLimitRemaining = Math.min(rateLimitRemaining ?? Infinity, r.rateLimitRemaining);
+  }
+  const req = given.requests ?? (Object.keys(requests).length > 0 ? requests as Partial<RequestCounts> : undefined);
+  const rl = given.rateLimitRemaining ?? rateLimitRemaining;
+  return { ...(req !== undefined && { requests: req }), ...(rl !== undefined && { rateLimitRemaining: rl }) };
 }
 
 /** A result reduced to the report's fields; `code` is always present (null when none). */
 export function reportLine(r: LineResult): ReportLine {
   const out: ReportLine = { line: r.line, input: r.input, status: r.status, code: r.code ?? null, message: r.message };
-  const optional = ['srcSpec', 'dstSpec', 'source', 'destination', 'durationMs', 'requests'] as const;
+  const optional = ['srcSpec', 'dstSpec', 'source', 'destination', 'durationMs', 'requests', 'rateLimitRemaining'] as const;
   const extra: Record<string, unknown> = {};
   for (const k of optional) if (r[k] !== undefined) extra[k] = r[k];
   return { ...out, ...extra };

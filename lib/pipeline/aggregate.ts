@@ -8,7 +8,7 @@
  * and every aggregator takes `finishedAt` from the same `aggregating.json` claim, so they all
  * write the same bytes. Once `done` exists the stored outputs are returned as they are.
  */
-import type { LineResult, RequestCounts } from '../core/types.js';
+import type { LineResult } from '../core/types.js';
 import { buildJsonReport, failedFileContent, summarize, type JsonReport, type Summary } from '../core/report.js';
 import type { ObjectStore } from '../ports.js';
 import { PipelineError } from './errors.js';
@@ -79,7 +79,6 @@ export async function finalizeRun(runId: string, store: ObjectStore, opts: Aggre
     startedAt: record.startedAt,
     finishedAt: claim.finishedAt,
     settings: record.settings,
-    ...runTotals(results),
   });
   const summary: RunSummary = {
     ...summarize(results),
@@ -136,19 +135,6 @@ async function readResults(runId: string, store: ObjectStore, lines: readonly nu
 }
 
 /** Request totals and the last Docker Hub headroom seen (by line order). */
-function runTotals(results: readonly LineResult[]): { requests?: Partial<RequestCounts>; rateLimitRemaining?: number } {
-  const requests: Record<string, number> = {};
-  let rateLimitRemaining: number | undefined;
-  for (const r of results) {
-    for (const [k, v] of Object.entries(r.requests ?? {})) requests[k] = (requests[k] ?? 0) + (v ?? 0);
-    if (r.rateLimitRemaining !== undefined) rateLimitRemaining = r.rateLimitRemaining;
-  }
-  return {
-    ...(Object.keys(requests).length > 0 && { requests: requests as Partial<RequestCounts> }),
-    ...(rateLimitRemaining !== undefined && { rateLimitRemaining }),
-  };
-}
-
 async function writeOutputs(store: ObjectStore, keys: RunKeys, summary: RunSummary, report: JsonReport, results: readonly LineResult[]): Promise<void> {
   const failed = failedFileContent(results.filter((r) => r.input.trim() !== ''));
   await store.put(keys.report, encodeJson(report), JSON_PUT);

@@ -74,3 +74,18 @@ describe('buildJsonReport', () => {
     });
   });
 });
+
+describe('report totals', () => {
+  it('sums request counts and keeps the lowest Docker Hub headroom, per line and for the run', async () => {
+    const { buildJsonReport } = await import('../../lib/core/report.js');
+    const base = { input: 'x', status: 'PASS' as const, code: null, message: 'ok' };
+    const report = buildJsonReport([
+      { ...base, line: 2, requests: { manifestGet: 1, manifestHead: 2 }, rateLimitRemaining: 40 },
+      { ...base, line: 1, requests: { manifestGet: 1 }, rateLimitRemaining: 75 },
+      { ...base, line: 3 },
+    ], { startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z' });
+    expect(report.requests).toEqual({ manifestGet: 2, manifestHead: 2 });
+    expect(report.rateLimitRemaining).toBe(40);
+    expect(report.results.map((r) => r.rateLimitRemaining)).toEqual([75, 40, undefined]);
+  });
+});
