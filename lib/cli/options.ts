@@ -94,7 +94,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string | undefined {
 
 /** Reads argv (without node and script) and the environment into a CliConfig. */
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliConfig {
-  const program = buildProgram();
+  const program = buildProgram()
+    .addHelpText('after', `
+Commands for a deployed pipeline (see README "Running on AWS"):
+  mirror-validate submit -f FILE --bucket BUCKET [flags]   run a list in AWS and wait for its results
+  mirror-validate status RUN_ID --bucket BUCKET [--wait]   show (or follow) a run
+  mirror-validate fetch --list NAME --bucket BUCKET         download the newest results of a list
+
+Exit codes: 0 every line PASS or SKIPPED; 1 some line FAILED, ERROR or INVALID; 2 usage or fatal error.`);
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {
