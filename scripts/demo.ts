@@ -25,11 +25,12 @@ try {
   await writeFile(list, ['# sample list: SOURCE DESTINATION TAG', ...scenarios.map((s) => `# ${s.name}: ${s.description}\n${s.listLine}`), 'this line is not valid', ''].join('\n'));
   const failed = join(dir, 'mirror-validate-failed.txt');
   const report = join(dir, 'report.json');
+  const html = join(dir, 'report.html');
   process.stderr.write(`demo: source ${info.plain.url} (plain HTTP), destination ${info.tls.url} (TLS, user "tester")\n`);
-  process.stderr.write(`demo: mirror-validate -f ${list} -j 10 --tls-verify=false --report ${report}\n\n`);
+  process.stderr.write(`demo: mirror-validate -f ${list} -j 10 --tls-verify=false --report ${report} --report ${html}\n\n`);
   code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, ['dist/bin/cli.js', '-f', list, '-j', '10', '--tls-verify=false', '--no-cache',
-      '-o', failed, '--report', report], {
+      '-o', failed, '--report', report, '--report', html], {
       stdio: 'inherit',
       env: { ...process.env, DEST_USERNAME: info.tls.username, DEST_PASSWORD: info.tls.password },
     });
@@ -37,7 +38,7 @@ try {
   });
   process.stderr.write(`\ndemo: exit code ${code} (1 = some lines FAILED, ERROR or INVALID, as expected here)\n`);
   process.stderr.write(`demo: failed list ${failed}:\n${await readFile(failed, 'utf8').catch(() => '(none)\n')}`);
-  process.stderr.write(`demo: JSON report ${report}\n`);
+  process.stderr.write(`demo: JSON report ${report}\ndemo: HTML report ${html} (open it in a browser)\n`);
 } finally {
   await closeClients();
   await harness.stop();
