@@ -102,6 +102,14 @@ Commands for a deployed pipeline (see README "Running on AWS"):
   mirror-validate fetch --list NAME --bucket BUCKET         download the newest results of a list
 
 Exit codes: 0 every line PASS or SKIPPED; 1 some line FAILED, ERROR or INVALID; 2 usage or fatal error.`);
+  return configFromOptions(parseProgram(program, argv).opts(), env);
+}
+
+/**
+ * Parses `argv` with `program`; a commander error becomes a one-line CliError `USAGE`
+ * (help and version output, exit code 0, are rethrown as they are).
+ */
+export function parseProgram(program: Command, argv: readonly string[]): Command {
   try {
     program.parse([...argv], { from: 'user' });
   } catch (err) {
@@ -111,7 +119,7 @@ Exit codes: 0 every line PASS or SKIPPED; 1 some line FAILED, ERROR or INVALID; 
     }
     throw err;
   }
-  return configFromOptions(program.opts(), env);
+  return program;
 }
 
 /** Turns the parsed options of {@link buildProgram} (or a program extending it) into a CliConfig. */

@@ -2,8 +2,8 @@
  * Flags of the cloud subcommands: `submit` (the local run's flags plus where the pipeline's
  * bucket is), `status RUN_ID` and `fetch --list NAME | --run RUN_ID`.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { buildProgram, configFromOptions, type CliConfig } from './options.js';
+import { Command, Option } from 'commander';
+import { buildProgram, configFromOptions, parseProgram, type CliConfig } from './options.js';
 import { CliError } from './errors.js';
 import { reportFormatOf } from '../report/format.js';
 
@@ -49,19 +49,6 @@ function bucketOptions(cmd: Command): Command {
     .option('--poll-interval <seconds>', 'first interval between polls; it backs off while nothing changes', '2');
 }
 
-function parse(cmd: Command, argv: readonly string[]): Command {
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.exitCode === 0) throw err;
-      throw new CliError('USAGE', err.message.replace(/^error: /, ''), { cause: err });
-    }
-    throw err;
-  }
-  return cmd;
-}
-
 function bucketConfig(o: Record<string, unknown>, env: NodeJS.ProcessEnv): BucketConfig {
   const bucket = (o.bucket as string | undefined) ?? env.MIRROR_VALIDATE_BUCKET;
   if (!bucket) throw new CliError('USAGE', 'bucket not specified (use --bucket NAME or MIRROR_VALIDATE_BUCKET)');
@@ -104,7 +91,7 @@ export function parseSubmit(argv: readonly string[], env: NodeJS.ProcessEnv): Su
     .description('Run a list on the deployed pipeline: upload it, watch the run, fetch its results'))
     .option('--prefix <prefix>', "key prefix of the pipeline's lists (its input prefix)", 'lists/')
     .option('--no-wait', 'print the run id and return at once');
-  const o = parse(cmd, argv).opts();
+  const o = parseProgram(cmd, argv).opts();
   const local = configFromOptions(o, env);
   const warnings = [...local.warnings];
   for (const [name, flag] of LOCAL_ONLY) {
@@ -146,7 +133,7 @@ export function parseStatus(argv: readonly string[], env: NodeJS.ProcessEnv): Re
   const cmd = readProgram('mirror-validate status', 'Show a cloud run; once finished, its counts (and files with -o/--report)')
     .argument('<run-id>', 'the run id printed by submit')
     .option('--wait', 'watch a running run to its end, like submit', false);
-  parse(cmd, argv);
+  parseProgram(cmd, argv);
   return readConfig(cmd, env, { runId: String(cmd.args[0]) }, false);
 }
 
@@ -155,7 +142,7 @@ export function parseFetch(argv: readonly string[], env: NodeJS.ProcessEnv): Rea
   const cmd = readProgram('mirror-validate fetch', 'Fetch the results of the newest run of a list, or of one run')
     .option('--list <name>', 'list name: the key under the input prefix without extension (results/<name>/)')
     .option('--run <run-id>', 'a run id instead of a list');
-  const o = parse(cmd, argv).opts();
+  const o = parseProgram(cmd, argv).opts();
   if (!o.list === !o.run) throw new CliError('USAGE', 'name either --list NAME or --run RUN_ID');
   return readConfig(cmd, env, o.list ? { listName: String(o.list) } : { runId: String(o.run) }, true);
 }
