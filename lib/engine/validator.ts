@@ -4,11 +4,11 @@
  * limit and per-line request accounting. The CLI and the validator Lambda both build one.
  */
 import type { ContentCache, RequestStats } from '../ports.js';
-import type { LineResult, RequestCounts } from '../core/types.js';
+import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { Credential } from '../registry/client.js';
 import type { RetryPolicy } from '../registry/net-errors.js';
-import { RegistryClient } from '../registry/client.js';
+import { newRequestStats, RegistryClient } from '../registry/client.js';
 import { validateImage } from '../validate/validate-image.js';
 import { formatReference } from '../core/ref.js';
 
@@ -35,9 +35,6 @@ export interface Validator {
   close(): Promise<void>;
 }
 
-export function zeroCounts(): RequestCounts {
-  return { manifestHead: 0, manifestGet: 0, blobHead: 0, blobGet: 0, token: 0, ping: 0, retries: 0 };
-}
 
 function timeout(ms: number, item: WorkItem): { promise: Promise<LineResult>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
@@ -72,7 +69,7 @@ export function createValidator(opts: ValidatorOptions): Validator {
   return {
     async validate(item) {
       const started = Date.now();
-      const stats: RequestStats = { counts: zeroCounts() };
+      const stats: RequestStats = newRequestStats();
       const limit = timeout(opts.timeoutMs, item);
       const result = await Promise.race([
         validateImage(item, {
