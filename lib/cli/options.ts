@@ -4,8 +4,9 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import type { RunSettings } from '../core/settings.js';
-import { DEFAULT_SETTINGS } from '../core/settings.js';
+import { CLI_IMAGE_TIMEOUT_SECONDS, CLI_JOBS, DEFAULT_SETTINGS, FAILED_FILE_NAME } from '../core/defaults.js';
 import { CliError } from './errors.js';
+import { isProjectPath } from '../core/ref.js';
 import { reportFormatOf } from '../report/format.js';
 
 export interface CliConfig {
@@ -42,13 +43,13 @@ function parseBool(value: string | boolean | undefined, flag: string): boolean {
 export function clampJobs(raw: string, warnings: string[]): number {
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new CliError('USAGE', `invalid value "${raw}" for --jobs: expected a whole number`);
-  if (n > 20) {
-    warnings.push('worker count should be <= 20', 'change worker count to 20');
-    return 20;
+  if (n > CLI_JOBS.max) {
+    warnings.push(`worker count should be <= ${CLI_JOBS.max}`, `change worker count to ${CLI_JOBS.max}`);
+    return CLI_JOBS.max;
   }
-  if (n < 1) {
-    warnings.push(`invalid worker count: ${n}`, 'change worker count to 1');
-    return 1;
+  if (n < CLI_JOBS.min) {
+    warnings.push(`invalid worker count: ${n}`, `change worker count to ${CLI_JOBS.min}`);
+    return CLI_JOBS.min;
   }
   return n;
 }
@@ -62,8 +63,8 @@ export function buildProgram(): Command {
     .option('-d, --destination <registry>', 'destination registry override (env DEST_REGISTRY)')
     .option('-a, --arch <list>', 'architectures, comma separated', DEFAULT_SETTINGS.arch.join(','))
     .option('--os <list>', 'operating systems, comma separated', DEFAULT_SETTINGS.os.join(','))
-    .option('-j, --jobs <n>', 'concurrent validations, 1 to 20', '1')
-    .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default('mirror-validate-failed.txt'))
+    .option('-j, --jobs <n>', `concurrent validations, ${CLI_JOBS.min} to ${CLI_JOBS.max}`, String(CLI_JOBS.default))
+    .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default(FAILED_FILE_NAME))
     .addOption(new Option('--output <file>', 'alias of --failed').hideHelp())
     .option('--default-project <name>', 'project for destinations without one', DEFAULT_SETTINGS.defaultProject)
     .option('--report <file>', 'write a report of every line: .json, .xml (JUnit) or .html; repeatable', collect, [] as string[])
@@ -74,7 +75,7 @@ export function buildProgram(): Command {
     .option('--cache-dir <dir>', 'content-addressed manifest cache directory')
     .option('--no-cache', 'do not use the manifest cache')
     .option('--work-dir <dir>', "keep the run's objects here (a directory plays the bucket); default: in memory")
-    .option('--timeout <seconds>', 'time limit for one image', '600')
+    .option('--timeout <seconds>', 'time limit for one image', String(CLI_IMAGE_TIMEOUT_SECONDS))
     .option('--debug', 'print request traces (secrets redacted)', false)
     .helpOption('-h, --help', 'show this help')
     .allowExcessArguments(false)
@@ -134,7 +135,7 @@ export function configFromOptions(o: Record<string, unknown>, env: NodeJS.Proces
   if (arch.length === 0) throw new CliError('USAGE', '--arch must name at least one architecture');
   if (os.length === 0) throw new CliError('USAGE', '--os must name at least one operating system');
   const project = String(o.defaultProject);
-  if (!/^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(project)) {
+  if (!isProjectPath(project)) {
     throw new CliError('USAGE', `invalid value "${project}" for --default-project: expected a lowercase repository path`);
   }
   const reportFiles = (o.report as string[] | undefined) ?? [];

@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { buildProgram, configFromOptions, parseProgram, type CliConfig } from './options.js';
 import { CliError } from './errors.js';
+import { FAILED_FILE_NAME } from '../core/defaults.js';
 import { reportFormatOf } from '../report/format.js';
 
 /** Where the pipeline's bucket is and how to reach it. */
@@ -23,7 +24,7 @@ export interface SubmitConfig extends BucketConfig {
   /** Key prefix lists are dropped under (the stack's input prefix). Default `lists/`. */
   readonly prefix: string;
   readonly wait: boolean;
-  /** Run settings as S3 metadata (lib/aws/run-settings.ts names): only those given by flag or env. */
+  /** Run settings as S3 metadata (lib/serverless/run-settings.ts names): only those given by flag or env. */
   readonly metadata: Readonly<Record<string, string>>;
 }
 
@@ -67,7 +68,7 @@ function bucketConfig(o: Record<string, unknown>, env: NodeJS.ProcessEnv): Bucke
   };
 }
 
-/** The settings the user actually gave, as the metadata names of lib/aws/run-settings.ts. */
+/** The settings the user actually gave, as the metadata names of lib/serverless/run-settings.ts. */
 function settingsMetadata(cmd: Command, cfg: CliConfig): Record<string, string> {
   const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   const s = cfg.settings;
@@ -110,7 +111,7 @@ export function parseSubmit(argv: readonly string[], env: NodeJS.ProcessEnv): Su
 
 function readProgram(name: string, description: string): Command {
   return bucketOptions(new Command(name).description(description))
-    .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default('mirror-validate-failed.txt'))
+    .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default(FAILED_FILE_NAME))
     .option('--report <file>', 'write the report: .json, .xml (JUnit) or .html; repeatable', collect, [] as string[])
     .option('--debug', 'print S3 requests', false)
     .helpOption('-h, --help', 'show this help')

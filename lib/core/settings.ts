@@ -2,6 +2,8 @@
  * Settings of one validation run. The CLI fills them from flags and environment; the AWS
  * pipeline from stack defaults overridden by S3 object metadata or the schedule's input.
  */
+import type { ImageItem } from './types.js';
+
 export interface RunSettings {
   /** `-s/--source` (or SOURCE_REGISTRY): replaces or prefixes the source registry of every line. */
   readonly sourceRegistry?: string;
@@ -21,20 +23,9 @@ export interface RunSettings {
   readonly tlsVerify: boolean;
 }
 
-export const DEFAULT_SETTINGS: RunSettings = Object.freeze({
-  defaultProject: 'library',
-  arch: Object.freeze(['amd64', 'arm64']),
-  os: Object.freeze(['linux', 'windows']),
-  deep: false,
-  attestations: false,
-  tlsVerify: true,
-});
+export { DEFAULT_SETTINGS } from './defaults.js';
 
 /** One unit of work: a parsed image line of a run. This is the SQS message body. */
-export interface WorkItem {
+export interface WorkItem extends ImageItem {
   readonly runId: string;
-  readonly line: number;
-  readonly input: string;
-  readonly source: import('./types.js').ImageRef;
-  readonly destination: import('./types.js').ImageRef;
 }

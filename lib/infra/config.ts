@@ -5,7 +5,11 @@
  * `mirror-validate config "jobs": expected a whole number from 2 to 1000, got "1"`.
  */
 import type { Construct } from 'constructs';
-import { DEFAULT_SETTINGS } from '../core/settings.js';
+import {
+  BATCH_SIZE, DEFAULT_SETTINGS, INPUT_PREFIX, LOG_RETENTION_DAYS as DEFAULT_LOG_RETENTION_DAYS, MAX_RECEIVE_COUNT,
+  RUN_DEADLINE_MINUTES, RUNS_RETENTION_DAYS, SERVERLESS_JOBS, VALIDATOR_TIMEOUT_SECONDS,
+} from '../core/defaults.js';
+import { isProjectPath } from '../core/ref.js';
 import { expandAllowlist, normalizeRegistry } from './allowlist.js';
 import { parseSchedules, type ScheduleConfig } from './config-schedules.js';
 import { bool, int, invalid, list, optString } from './context-values.js';
@@ -67,7 +71,6 @@ export const CONFIG_KEYS: readonly (keyof PipelineConfig)[] = [
 /** Retention values CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const TOKEN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
-const PROJECT = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const ECR = /^\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -86,8 +89,14 @@ function matching(key: string, value: unknown, re: RegExp, what: string): string
   return s;
 }
 
+function project(value: unknown): string | undefined {
+  const s = optString('defaultProject', value);
+  if (s !== undefined && !isProjectPath(s)) return invalid('defaultProject', 'a lowercase repository path such as "library"', s);
+  return s;
+}
+
 function inputPrefixOf(value: unknown): string {
-  const p = optString('inputPrefix', value) ?? 'lists/';
+  const p = optString('inputPrefix', value) ?? INPUT_PREFIX;
   const ok = /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*\/$/.test(p) && !p.split('/').some((s) => s === '.' || s === '..');
   if (!ok) return invalid('inputPrefix', 'a relative key prefix ending with "/", such as "lists/"', value);
   for (const reserved of Object.values(KEY_PREFIXES)) {
@@ -120,16 +129,16 @@ export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig 
     return ECR.test(e) ? e : invalid('ecrRegistries', 'ECR hosts like 123456789012.dkr.ecr.eu-west-1.amazonaws.com', r);
   });
   const extra = [sourceRegistry, destRegistry, ...ecrRegistries].filter((x): x is string => x !== undefined);
-  const validatorTimeoutSeconds = int('validatorTimeoutSeconds', raw.validatorTimeoutSeconds, 120, 10, 900);
-  const maxReceiveCount = int('maxReceiveCount', raw.maxReceiveCount, 3, 1, 1000);
-  const runDeadlineMinutes = int('runDeadlineMinutes', raw.runDeadlineMinutes, 60, 5, 10080);
+  const validatorTimeoutSeconds = int('validatorTimeoutSeconds', raw.validatorTimeoutSeconds, VALIDATOR_TIMEOUT_SECONDS, 10, 900);
+  const maxReceiveCount = int('maxReceiveCount', raw.maxReceiveCount, MAX_RECEIVE_COUNT, 1, 1000);
+  const runDeadlineMinutes = int('runDeadlineMinutes', raw.runDeadlineMinutes, RUN_DEADLINE_MINUTES, 5, 10080);
   // A run must not be closed while its messages may still be redelivered.
   const retryWindowMinutes = Math.ceil((maxReceiveCount * 6 * validatorTimeoutSeconds) / 60);
   if (runDeadlineMinutes < retryWindowMinutes) {
-    invalid('runDeadlineMinutes', `at least ${retryWindowMinutes} (maxReceiveCount x 6 x validatorTimeoutSeconds, the time a line may spend in retries)`, raw.runDeadlineMinutes ?? 60);
+    invalid('runDeadlineMinutes', `at least ${retryWindowMinutes} (maxReceiveCount x 6 x validatorTimeoutSeconds, the time a line may spend in retries)`, raw.runDeadlineMinutes ?? RUN_DEADLINE_MINUTES);
   }
   const inputPrefix = inputPrefixOf(raw.inputPrefix);
-  const logRetentionDays = int('logRetentionDays', raw.logRetentionDays, 30, 1, 3653);
+  const logRetentionDays = int('logRetentionDays', raw.logRetentionDays, DEFAULT_LOG_RETENTION_DAYS, 1, 3653);
   if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     invalid('logRetentionDays', `one of ${LOG_RETENTION_DAYS.join(', ')}`, raw.logRetentionDays);
   }
@@ -140,11 +149,11 @@ export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig 
     allowlist: expandAllowlist([...registries, ...extra]),
     arch: tokens('arch', raw.arch, DEFAULT_SETTINGS.arch),
     os: tokens('os', raw.os, DEFAULT_SETTINGS.os),
-    defaultProject: matching('defaultProject', raw.defaultProject, PROJECT, 'a lowercase project name such as "library"') ?? DEFAULT_SETTINGS.defaultProject,
+    defaultProject: project(raw.defaultProject) ?? DEFAULT_SETTINGS.defaultProject,
     deep: bool('deep', raw.deep, DEFAULT_SETTINGS.deep),
     attestations: bool('attestations', raw.attestations, DEFAULT_SETTINGS.attestations),
-    jobs: int('jobs', raw.jobs, 10, 2, 1000),
-    batchSize: int('batchSize', raw.batchSize, 5, 1, 10),
+    jobs: int('jobs', raw.jobs, SERVERLESS_JOBS, 2, 1000),
+    batchSize: int('batchSize', raw.batchSize, BATCH_SIZE, 1, 10),
     validatorTimeoutSeconds,
     maxReceiveCount,
     schedules: parseSchedules(raw.schedules, inputPrefix),
@@ -153,7 +162,7 @@ export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig 
     ...optional('notificationEmail', matching('notificationEmail', raw.notificationEmail, EMAIL, 'an e-mail address')),
     ...optional('eventBusName', matching('eventBusName', raw.eventBusName, BUS_NAME, 'an EventBridge bus name')),
     runDeadlineMinutes,
-    runsRetentionDays: int('runsRetentionDays', raw.runsRetentionDays, 90, 1, 3650),
+    runsRetentionDays: int('runsRetentionDays', raw.runsRetentionDays, RUNS_RETENTION_DAYS, 1, 3650),
     inputPrefix,
     logRetentionDays,
     tracing: bool('tracing', raw.tracing, false),

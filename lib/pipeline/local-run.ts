@@ -8,6 +8,7 @@
  * `maxReceiveCount`-th receive; anything that still reaches the dead-letter queue is recorded
  * as ERROR too, so the run always finishes with every line accounted once.
  */
+import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { ParsedLine } from '../core/list.js';
@@ -29,7 +30,7 @@ export interface LocalRunOptions {
   readonly store: ObjectStore;
   /** Parallel validations (the CLI clamps `--jobs` to 1..20 before). */
   readonly jobs: number;
-  /** Receives before a throwing line is recorded as ERROR. Default 3. */
+  /** Receives before a throwing line is recorded as ERROR. Default `MAX_RECEIVE_COUNT`. */
   readonly maxReceiveCount?: number;
   /** Delay before a failed line is retried, times its receive count. Default 1000 ms. */
   readonly retryDelayMs?: number;
@@ -55,7 +56,7 @@ export interface LocalRunOutcome extends RunOutputs {
  *   `NOT_TEXT` from the line source; store errors.
  */
 export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome> {
-  const maxReceiveCount = opts.maxReceiveCount ?? 3;
+  const maxReceiveCount = opts.maxReceiveCount ?? MAX_RECEIVE_COUNT;
   const visibilityTimeoutMs = opts.visibilityTimeoutMs ?? 15 * 60_000;
   const dlq = new MemoryQueue<WorkItem>({ visibilityTimeoutMs, maxReceiveCount: Infinity, clock: opts.clock });
   let splitDone = false;

@@ -19,7 +19,8 @@
 import { PipelineError } from './errors.js';
 
 export const RUNS_PREFIX = 'runs/';
-export const FAILED_FILE_NAME = 'mirror-validate-failed.txt';
+export { FAILED_FILE_NAME } from '../core/defaults.js';
+import { FAILED_FILE_NAME } from '../core/defaults.js';
 const PAD = 9;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 

@@ -9,6 +9,7 @@
  * `takeoverAfterMs` (the first split died) redoes the work: every result is keyed by its line
  * and created once, so re-sent items only cost a re-validation, never a duplicate line.
  */
+import { RUN_DEADLINE_MINUTES } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { ParsedLine } from '../core/list.js';
@@ -27,7 +28,7 @@ export interface SplitOptions {
   readonly store: ObjectStore;
   readonly settings: RunSettings;
   readonly now?: () => Date;
-  /** How long the run may stay open before a sweeper closes it. Default 6 h. */
+  /** How long the run may stay open before a sweeper closes it. Default `RUN_DEADLINE_MINUTES`. */
   readonly deadlineMs?: number;
   /** Items per `queue.send`. Default 10 (the SQS batch limit). */
   readonly batchSize?: number;
@@ -43,8 +44,6 @@ export interface SplitOutcome {
   readonly duplicate: boolean;
   readonly record: RunRecord;
 }
-
-const HOUR = 3_600_000;
 
 /**
  * Splits a list into work items.
@@ -63,7 +62,7 @@ export async function splitList(opts: SplitOptions): Promise<SplitOutcome> {
     settings: opts.settings,
     startedAt: started.toISOString(),
     splitStartedAt: started.toISOString(),
-    deadline: new Date(started.getTime() + (opts.deadlineMs ?? 6 * HOUR)).toISOString(),
+    deadline: new Date(started.getTime() + (opts.deadlineMs ?? RUN_DEADLINE_MINUTES * 60_000)).toISOString(),
     totalLines: 'counting',
   };
   let base = fresh;

@@ -2,6 +2,7 @@
  * Classification of transport failures (what is TLS, what is worth retrying) and the retry
  * schedule: jittered exponential backoff that honours `Retry-After`.
  */
+import { REGISTRY_RETRY } from '../core/defaults.js';
 import { RegistryError, type RegistryErrorCode } from './errors.js';
 
 /** Retry schedule. All durations in milliseconds. */
@@ -16,7 +17,7 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ retries: 4, baseMs: 200, maxMs: 10_000 });
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ retries: 4, ...REGISTRY_RETRY });
 
 /** HTTP statuses that are retried. */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);

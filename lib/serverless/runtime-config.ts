@@ -16,12 +16,13 @@
  * | `PROGRESS_QUEUE_URL` | splitter, validator, sweeper | aggregation notes |
  * | `DLQ_URL` | sweeper | the work queue's dead-letter queue |
  * | `ALLOWLIST`, `SECRET_ARN`, `ECR_REGISTRIES` (optional) | validator | registries it may contact; credentials |
- * | `IMAGE_TIMEOUT_SECONDS` (optional, default 120) | validator | time limit of one image |
- * | `REGISTRY_RETRY_BASE_MS`, `REGISTRY_RETRY_MAX_MS` (optional; defaults 200 and 10 000) | validator | registry retry backoff (tests shorten it) |
- * | `MAX_LIST_BYTES` (optional, default 512 MiB) | splitter | largest list accepted |
+ * | `IMAGE_TIMEOUT_SECONDS` (optional, default `VALIDATOR_TIMEOUT_SECONDS`) | validator | time limit of one image |
+ * | `REGISTRY_RETRY_BASE_MS`, `REGISTRY_RETRY_MAX_MS` (optional; defaults `REGISTRY_RETRY`) | validator | registry retry backoff (tests shorten it) |
+ * | `MAX_LIST_BYTES` (optional, default `MAX_LIST_BYTES`) | splitter | largest list accepted |
  * | `EVENT_BUS_NAME`, `EVENT_SOURCE` | aggregator | completion events |
  */
-import { DEFAULT_SETTINGS, type RunSettings } from '../core/settings.js';
+import { DEFAULT_SETTINGS, MAX_RECEIVE_COUNT, REGISTRY_RETRY, RUN_DEADLINE_MINUTES, VALIDATOR_TIMEOUT_SECONDS } from '../core/defaults.js';
+import type { RunSettings } from '../core/settings.js';
 import { AwsRuntimeError } from './errors.js';
 
 export type HandlerRole = 'splitter' | 'validator' | 'aggregator' | 'sweeper';
@@ -44,7 +45,7 @@ export interface RuntimeConfig {
   readonly imageTimeoutMs: number;
   /** Registry backoff overrides; absent: the registry client's defaults. */
   readonly registryRetry?: { readonly baseMs?: number; readonly maxMs?: number };
-  /** Largest list the splitter accepts; absent: `MAX_LIST_BYTES` of start-run.ts. */
+  /** Largest list the splitter accepts; absent: `MAX_LIST_BYTES` of core/defaults.ts. */
   readonly maxListBytes?: number;
   readonly eventBusName: string;
   readonly eventSource: string;
@@ -89,8 +90,8 @@ function retryOverrides(env: Env): Pick<RuntimeConfig, 'registryRetry'> {
   if (!set('REGISTRY_RETRY_BASE_MS') && !set('REGISTRY_RETRY_MAX_MS')) return {};
   return {
     registryRetry: {
-      ...(set('REGISTRY_RETRY_BASE_MS') ? { baseMs: int(env, 'REGISTRY_RETRY_BASE_MS', 200, 1, 60_000) } : {}),
-      ...(set('REGISTRY_RETRY_MAX_MS') ? { maxMs: int(env, 'REGISTRY_RETRY_MAX_MS', 10_000, 1, 600_000) } : {}),
+      ...(set('REGISTRY_RETRY_BASE_MS') ? { baseMs: int(env, 'REGISTRY_RETRY_BASE_MS', REGISTRY_RETRY.baseMs, 1, 60_000) } : {}),
+      ...(set('REGISTRY_RETRY_MAX_MS') ? { maxMs: int(env, 'REGISTRY_RETRY_MAX_MS', REGISTRY_RETRY.maxMs, 1, 600_000) } : {}),
     },
   };
 }
@@ -121,22 +122,22 @@ export function readRuntimeConfig(role: HandlerRole, env: Env = process.env): Ru
     os: list(env, 'OS', DEFAULT_SETTINGS.os),
     deep: bool(env, 'DEEP', DEFAULT_SETTINGS.deep),
     attestations: bool(env, 'ATTESTATIONS', DEFAULT_SETTINGS.attestations),
-    tlsVerify: bool(env, 'TLS_VERIFY', true),
+    tlsVerify: bool(env, 'TLS_VERIFY', DEFAULT_SETTINGS.tlsVerify),
   };
   return {
     bucket: env.BUCKET!.trim(),
     inputPrefix,
     defaults,
     allowInsecureTls: bool(env, 'ALLOW_INSECURE_TLS', false),
-    maxReceiveCount: int(env, 'MAX_RECEIVE_COUNT', 5, 1, 1000),
-    runDeadlineMs: int(env, 'RUN_DEADLINE_MINUTES', 360, 1, 14 * 24 * 60) * 60_000,
+    maxReceiveCount: int(env, 'MAX_RECEIVE_COUNT', MAX_RECEIVE_COUNT, 1, 1000),
+    runDeadlineMs: int(env, 'RUN_DEADLINE_MINUTES', RUN_DEADLINE_MINUTES, 1, 14 * 24 * 60) * 60_000,
     queueUrl: env.QUEUE_URL ?? '',
     progressQueueUrl: env.PROGRESS_QUEUE_URL ?? '',
     dlqUrl: env.DLQ_URL ?? '',
     allowlist,
     secretArn: env.SECRET_ARN ?? '',
     ecrRegistries: list(env, 'ECR_REGISTRIES', []).map((s) => s.toLowerCase()),
-    imageTimeoutMs: int(env, 'IMAGE_TIMEOUT_SECONDS', 120, 1, 900) * 1000,
+    imageTimeoutMs: int(env, 'IMAGE_TIMEOUT_SECONDS', VALIDATOR_TIMEOUT_SECONDS, 1, 900) * 1000,
     ...retryOverrides(env),
     ...(opt('MAX_LIST_BYTES') ? { maxListBytes: int(env, 'MAX_LIST_BYTES', 0, 1, Number.MAX_SAFE_INTEGER) } : {}),
     eventBusName: env.EVENT_BUS_NAME ?? 'default',

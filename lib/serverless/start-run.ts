@@ -12,6 +12,7 @@
  * Any reason the run cannot run (bad settings, missing, oversized, replaced or non-text list,
  * no image line) finishes it at once as a fatal run with one clear message (run-failure.ts).
  */
+import { MAX_LIST_BYTES } from '../core/defaults.js';
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isCodedError } from '../core/errors.js';
 import { parseListStream } from '../core/list-stream.js';
@@ -28,8 +29,6 @@ import type { RuntimeConfig } from './runtime-config.js';
 import type { ProgressNote } from './runtime.js';
 import type { RunTrigger } from './triggers.js';
 
-/** Largest list the splitter accepts. */
-export const MAX_LIST_BYTES = 512 * 1024 * 1024;
 export const LIST_COPY_NAME = 'list.txt';
 
 export interface StartRunDeps {
