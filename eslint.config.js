@@ -19,10 +19,10 @@ export default tseslint.config(
   },
   {
     // The pure core: parsing, references, manifests, comparison, report. No I/O of any kind.
-    files: ['lib/core/**/*.ts', 'lib/validate/**/*.ts'],
+    files: ['lib/core/**/*.ts', 'lib/check/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ioModules, message: 'lib/core and lib/validate are pure: no I/O, AWS, CDK or undici imports.' }],
+        patterns: [{ group: ioModules, message: 'lib/core and lib/check are pure: no I/O, AWS, CDK or undici imports.' }],
       }],
     },
   },

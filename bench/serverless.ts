@@ -142,7 +142,7 @@ export async function measureServerless(root: string, dir: string, log: (s: stri
     // lambdas/validator.ts is still the placeholder: measure the engine it will load instead.
     const engineEntry = path.join(dir, 'engine-entry.ts');
     await writeFile(engineEntry, [
-      `export { createValidator } from ${JSON.stringify(path.join(root, 'lib/engine/validator.ts'))};`,
+      `export { createImageChecker } from ${JSON.stringify(path.join(root, 'lib/engine/image-checker.ts'))};`,
       `export { processMessages } from ${JSON.stringify(path.join(root, 'lib/pipeline/process.ts'))};`,
       `export { S3ObjectStore } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/s3-store.ts'))};`,
       `export { SqsWorkQueue } from ${JSON.stringify(path.join(root, 'lib/adapters/aws/sqs-queue.ts'))};`,

@@ -1,16 +1,16 @@
 /**
  * Aggregator: progress notes `{runId}` -> for each run of the batch (collapsed), close it when
  * every line has a result, publish it to `results/<list>/` and put the completion event
- * (lib/aws/complete-run.ts). Idempotent. A note whose check failed is returned for retry; a
+ * (lib/serverless/complete-run.ts). Idempotent. A note whose check failed is returned for retry; a
  * note for an unknown run is dropped with a log line.
  */
 import middy from '@middy/core';
 import { isCodedError } from '../lib/core/errors.js';
-import { completeRun } from '../lib/aws/complete-run.js';
-import { errorFields, logger } from '../lib/aws/logger.js';
-import { lambdaLogging, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
-import { runtime } from '../lib/aws/runtime.js';
-import { metrics } from '../lib/aws/metrics.js';
+import { completeRun } from '../lib/serverless/complete-run.js';
+import { errorFields, logger } from '../lib/serverless/logger.js';
+import { lambdaLogging, type SqsBatchResponse, type SqsEvent } from '../lib/serverless/middleware.js';
+import { runtime } from '../lib/serverless/runtime.js';
+import { metrics } from '../lib/serverless/metrics.js';
 
 function runIdOf(body: string): string | undefined {
   try {

@@ -1,16 +1,16 @@
 /**
  * Splitter: starts a run for each list dropped under the input prefix (S3 `ObjectCreated`) or
  * named by a Scheduler input `{bucket, key, name?, scheduledTime?, settings?}`. Problems of a
- * list or its settings finish the run as fatal (lib/aws/start-run.ts); anything else (S3 or SQS
+ * list or its settings finish the run as fatal (lib/serverless/start-run.ts); anything else (S3 or SQS
  * unavailable) throws, so Lambda retries the event, and the deterministic run id makes the
  * retry continue the same run.
  */
 import middy from '@middy/core';
-import { logger } from '../lib/aws/logger.js';
-import { lambdaLogging, type LambdaContext } from '../lib/aws/middleware.js';
-import { runtime } from '../lib/aws/runtime.js';
-import { startRun, type StartOutcome } from '../lib/aws/start-run.js';
-import { isS3Event, s3Triggers, scheduleTrigger, type RunTrigger } from '../lib/aws/triggers.js';
+import { logger } from '../lib/serverless/logger.js';
+import { lambdaLogging, type LambdaContext } from '../lib/serverless/middleware.js';
+import { runtime } from '../lib/serverless/runtime.js';
+import { startRun, type StartOutcome } from '../lib/serverless/start-run.js';
+import { isS3Event, s3Triggers, scheduleTrigger, type RunTrigger } from '../lib/serverless/triggers.js';
 
 async function split(event: unknown, context: LambdaContext): Promise<StartOutcome[]> {
   const rt = runtime('splitter');

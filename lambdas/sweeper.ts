@@ -1,14 +1,14 @@
 /**
  * Sweeper (EventBridge Scheduler, every 5 minutes): drains the work dead-letter queue into ERROR
  * results, closes runs past their deadline (missing lines become ERROR NO_RESULT) and sends
- * progress notes for open or unpublished runs, so every run finishes (lib/aws/sweep.ts).
+ * progress notes for open or unpublished runs, so every run finishes (lib/serverless/sweep.ts).
  */
 import middy from '@middy/core';
-import { logger } from '../lib/aws/logger.js';
-import { lambdaLogging } from '../lib/aws/middleware.js';
-import { runtime } from '../lib/aws/runtime.js';
-import { sweep, type SweepReport } from '../lib/aws/sweep.js';
-import { metrics } from '../lib/aws/metrics.js';
+import { logger } from '../lib/serverless/logger.js';
+import { lambdaLogging } from '../lib/serverless/middleware.js';
+import { runtime } from '../lib/serverless/runtime.js';
+import { sweep, type SweepReport } from '../lib/serverless/sweep.js';
+import { metrics } from '../lib/serverless/metrics.js';
 
 async function sweepOnce(): Promise<SweepReport> {
   const rt = runtime('sweeper');

@@ -9,20 +9,20 @@ import type { WorkItem } from '../lib/core/settings.js';
 import type { QueueMessage } from '../lib/ports.js';
 import { fromSqsRecord } from '../lib/adapters/aws/sqs-queue.js';
 import { processMessages } from '../lib/pipeline/process.js';
-import { createSecretCredentials } from '../lib/aws/credentials.js';
-import { errorFields, logger } from '../lib/aws/logger.js';
-import { lambdaLogging, unique, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/aws/middleware.js';
-import { runtime } from '../lib/aws/runtime.js';
-import { S3ContentCache } from '../lib/aws/s3-cache.js';
-import { isWorkItem } from '../lib/aws/work-item.js';
-import { ValidatorPool } from '../lib/aws/validator-pool.js';
-import { metrics } from '../lib/aws/metrics.js';
+import { createSecretCredentials } from '../lib/serverless/credentials.js';
+import { errorFields, logger } from '../lib/serverless/logger.js';
+import { lambdaLogging, unique, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/serverless/middleware.js';
+import { runtime } from '../lib/serverless/runtime.js';
+import { S3ContentCache } from '../lib/serverless/s3-cache.js';
+import { isWorkItem } from '../lib/serverless/work-item.js';
+import { CheckerPool } from '../lib/serverless/checker-pool.js';
+import { metrics } from '../lib/serverless/metrics.js';
 
-let pool: ValidatorPool | undefined;
+let pool: CheckerPool | undefined;
 
-function validators(context: LambdaContext): ValidatorPool {
+function validators(context: LambdaContext): CheckerPool {
   const rt = runtime('validator');
-  pool ??= new ValidatorPool({
+  pool ??= new CheckerPool({
     store: rt.store,
     credentials: createSecretCredentials({ secretId: rt.config.secretArn, secrets: rt.clients.secrets, ecr: rt.clients.ecr }),
     allowlist: rt.config.allowlist,

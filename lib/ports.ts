@@ -10,6 +10,7 @@ import type { ImageRef, RequestCounts } from './core/types.js';
 /** What a HEAD on a manifest tells. */
 export interface ManifestHead {
   readonly digest: string;
+  /** Content-Type without parameters, as served (may be generic); `parseManifest` decides the type. */
   readonly mediaType: string;
   readonly size: number;
 }

@@ -1,6 +1,6 @@
 /**
  * Finds the run an upload started. The splitter names runs
- * `<event time>-<list>-<hash of bucket, key, version, ETag, sequencer>` (lib/aws/triggers.ts); the
+ * `<event time>-<list>-<hash of bucket, key, version, ETag, sequencer>` (lib/serverless/triggers.ts); the
  * event time is the upload's `LastModified` to the second, and the sequencer is not known to the
  * uploader, so the run is found by looking, not computed:
  *
@@ -12,8 +12,8 @@
  *   this upload's: an earlier upload of the same content to the same key has the same ETag.
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { timeStamp } from '../aws/triggers.js';
-import { LIST_COPY_NAME } from '../aws/start-run.js';
+import { timeStamp } from '../serverless/triggers.js';
+import { LIST_COPY_NAME } from '../serverless/start-run.js';
 import { RUNS_PREFIX, runKeys } from '../pipeline/run-layout.js';
 import { pollJson } from './poll-json.js';
 import type { ObjectStore } from '../ports.js';

@@ -5,7 +5,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { LineResult } from '../core/types.js';
-import { buildJsonReport, failedFileContent, summarize, type JsonReport } from '../core/report.js';
+import { buildJsonReport, failedFileContent, type JsonReport } from '../core/report.js';
 import { renderReport, reportFormatOf } from '../report/format.js';
 import { CliError } from './errors.js';
 import type { CliConfig } from './options.js';
@@ -42,13 +42,3 @@ export async function writeReports(files: readonly string[], report: JsonReport,
   }
 }
 
-export function summaryLine(results: readonly LineResult[], ms: number): string {
-  const s = summarize(results);
-  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(ms / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
-    + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
-}
-
-/** 0 when every line is PASS or SKIPPED, 1 otherwise. */
-export function exitCodeFor(results: readonly LineResult[]): number {
-  return results.every((r) => r.status === 'PASS' || r.status === 'SKIPPED') ? 0 : 1;
-}

@@ -5,7 +5,7 @@
  * line, and the exit code (0 / 1, or 2 for a run that could not run at all).
  */
 import { rm, writeFile } from 'node:fs/promises';
-import type { JsonReport, Summary } from '../core/report.js';
+import { runFailed, type JsonReport, type Summary } from '../core/report.js';
 import type { ObjectStore } from '../ports.js';
 import { FAILED_FILE_NAME } from '../pipeline/run-layout.js';
 import { readJson } from '../pipeline/run-record.js';
@@ -54,14 +54,8 @@ export async function writeFinished(run: FinishedRun, to: LocalTargets, listName
   await writeReports(to.reportFiles, run.report, listName);
 }
 
-/** The local run's summary line, from counts. */
-export function remoteSummaryLine(s: RemoteSummary): string {
-  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(s.durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
-    + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
-}
-
 /** 2 for a run that could not run, 1 when any line FAILED, ERRORed or was INVALID, else 0. */
 export function remoteExitCode(s: RemoteSummary): number {
   if (s.fatal) return 2;
-  return s.failed + s.errors + s.invalid > 0 ? 1 : 0;
+  return runFailed(s) ? 1 : 0;
 }

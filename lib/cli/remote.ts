@@ -4,14 +4,15 @@
  * like a local run), `status RUN_ID` shows (or with `--wait` watches) a run, and `fetch` writes
  * the results of a list's newest run or of one run.
  */
+import { summaryLine } from '../core/report.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
-import { RESULTS_PREFIX } from '../aws/latest.js';
-import { LIST_COPY_NAME } from '../aws/start-run.js';
+import { RESULTS_PREFIX } from '../serverless/latest.js';
+import { LIST_COPY_NAME } from '../serverless/start-run.js';
 import { lineOfResultKey, runKeys } from '../pipeline/run-layout.js';
 import type { RunRecord } from '../pipeline/run-record.js';
 import { pollJson } from './poll-json.js';
@@ -21,7 +22,7 @@ import { scanListFile } from './list-file.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { parseFetch, parseStatus, parseSubmit, type BucketConfig, type ReadConfig, type SubmitConfig } from './remote-options.js';
 import {
-  readFinished, remoteExitCode, remoteSummaryLine, writeFinished, type FinishedRun, type LocalTargets,
+  readFinished, remoteExitCode, writeFinished, type FinishedRun, type LocalTargets,
 } from './remote-results.js';
 import { s3ClientFor } from './s3-client.js';
 import { watchRun } from './watch-run.js';
@@ -148,7 +149,7 @@ async function finish(ctx: Ctx<BucketConfig>, run: FinishedRun, to: LocalTargets
     io.stderr.write(`mirror-validate: run ${run.summary.runId} could not run: ${run.summary.fatal.message}\n`);
     return 2;
   }
-  io.stderr.write(`${remoteSummaryLine(run.summary)}\n`);
+  io.stderr.write(`${summaryLine(run.summary, run.summary.durationMs)}\n`);
   io.stderr.write(`reports: s3://${cfg.bucket}/${runKeys(run.summary.runId).prefix}report.html (also report.json, report.xml)\n`);
   return remoteExitCode(run.summary);
 }

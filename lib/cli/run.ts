@@ -12,13 +12,14 @@ import { FsObjectStore } from '../adapters/local/fs-store.js';
 import { FsContentCache } from '../adapters/local/fs-cache.js';
 import { runLocally } from '../pipeline/local-run.js';
 import { createCredentialResolver } from '../registry/credentials.js';
-import { createValidator } from '../engine/validator.js';
+import { createImageChecker } from '../engine/image-checker.js';
 import { CliError } from './errors.js';
 import { parseCli, type CliConfig } from './options.js';
 import { scanListFile, readListChunks } from './list-file.js';
 import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
-import { writeOutputs, summaryLine, exitCodeFor } from './outputs.js';
+import { writeOutputs } from './outputs.js';
+import { runFailed, summaryLine } from '../core/report.js';
 import { runRemote, SUBCOMMANDS, type Subcommand } from './remote.js';
 
 export interface Stream {
@@ -70,7 +71,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
   const total = await scanListFile(cfg.file, cfg.settings);
   progress.total(total);
   const ca = cfg.caFile ? await readCa(cfg.caFile) : undefined;
-  const validator = createValidator({
+  const validator = createImageChecker({
     settings: cfg.settings,
     sourceCredentials: createCredentialResolver({ side: 'source', env: io.env }),
     destCredentials: createCredentialResolver({ side: 'destination', env: io.env }),
@@ -94,8 +95,8 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     });
     progress.done();
     await writeOutputs(cfg, outcome.results, { startedAt: started, finishedAt: new Date() });
-    io.stderr.write(`${summaryLine(outcome.results, Date.now() - started.getTime())}\n`);
-    return exitCodeFor(outcome.results);
+    io.stderr.write(`${summaryLine(outcome.summary, Date.now() - started.getTime())}\n`);
+    return runFailed(outcome.summary) ? 1 : 0;
   } finally {
     await validator.close();
   }

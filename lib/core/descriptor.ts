@@ -1,21 +1,12 @@
 /**
  * Validation of content descriptors and platform objects found in manifests and configs.
  */
+import { isDigest } from './digest.js';
 import type { Descriptor, Platform } from './types.js';
 
 /** A JSON value, as JSON.parse returns it. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-const LENGTHS: Readonly<Record<string, number>> = { sha256: 64, sha512: 128 };
-
-/** True for a well-formed digest; sha256 and sha512 must be lowercase hex of the right length. */
-export function isValidDigest(digest: string): boolean {
-  if (!DIGEST.test(digest)) return false;
-  const [alg = '', hex = ''] = digest.split(':');
-  const len = LENGTHS[alg];
-  return len === undefined || (hex.length === len && /^[a-f0-9]+$/.test(hex));
-}
 
 /**
  * Validates one descriptor. `fail(message)` builds the error to throw (the caller's family).
@@ -25,7 +16,7 @@ export function parseDescriptor(v: unknown, where: string, fail: (message: strin
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw fail(`${where}: descriptor is not an object`);
   const o = v as Record<string, unknown>;
   const { digest, size } = o;
-  if (typeof digest !== 'string' || !isValidDigest(digest)) throw fail(`${where}: invalid digest`);
+  if (typeof digest !== 'string' || !isDigest(digest)) throw fail(`${where}: invalid digest`);
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw fail(`${where}: invalid size`);
   const out: { -readonly [K in keyof Descriptor]: Descriptor[K] } = {
     mediaType: typeof o['mediaType'] === 'string' ? o['mediaType'] : '',

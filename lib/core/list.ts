@@ -19,19 +19,19 @@
  * - Any other shape is `INVALID_FORMAT`; a bad reference or tag is `INVALID_REFERENCE`.
  *   INVALID messages start with `line N: `.
  *
- * An empty list (no line left after blanks and comments) is fatal: see {@link assertHasImages}.
+ * An empty list (no line left after blanks and comments) is fatal: the splitter and the CLI refuse it.
  */
 import { MirrorValidateError } from './errors.js';
 import { constructDestination, constructSource } from './overrides.js';
 import { checkTag, DEFAULT_TAG, parseReference, RefError, splitReference } from './ref.js';
 import type { RunSettings } from './settings.js';
-import type { ImageRef, InvalidCode } from './types.js';
+import type { ImageItem, ImageRef, InvalidCode } from './types.js';
 
 /** Longest accepted line, in characters after trimming. */
 export const MAX_LINE_LENGTH = 4096;
 
-/** Fatal list problems. `NOT_TEXT`: NUL bytes; `NO_IMAGES`: nothing but blanks and comments. */
-export type ListErrorCode = 'NOT_TEXT' | 'NO_IMAGES';
+/** Fatal list problems. `NOT_TEXT`: NUL bytes. */
+export type ListErrorCode = 'NOT_TEXT';
 
 /** A list that cannot be processed at all (the CLI exits 2). */
 export class ListError extends MirrorValidateError<ListErrorCode> {}
@@ -40,12 +40,8 @@ export class ListError extends MirrorValidateError<ListErrorCode> {}
 export type ListSettings = Pick<RunSettings, 'sourceRegistry' | 'destRegistry' | 'defaultProject'>;
 
 /** A line that names an image pair to validate. `input` is the trimmed line. */
-export interface ImageLine {
+export interface ImageLine extends ImageItem {
   readonly kind: 'image';
-  readonly line: number;
-  readonly input: string;
-  readonly source: ImageRef;
-  readonly destination: ImageRef;
 }
 
 /** A line that could not be parsed; `message` starts with `line N: `. */
@@ -155,28 +151,4 @@ export function parseListLine(raw: string, lineNo: number, settings: ListSetting
     if (err instanceof RefError) return invalidLine(lineNo, text, 'INVALID_REFERENCE', err.message);
     throw err;
   }
-}
-
-/**
- * Parses a whole list text (tests and small lists). Lines are split on `\n`.
- *
- * @throws ListError `NOT_TEXT` when the text contains a NUL character.
- */
-export function parseListText(text: string, settings: ListSettings): ParsedLine[] {
-  if (text.includes('\0')) throw new ListError('NOT_TEXT', 'file is not text (contains NUL bytes)');
-  const out: ParsedLine[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const parsed = parseListLine(raw, i + 1, settings);
-    if (parsed !== null) out.push(parsed);
-  });
-  return out;
-}
-
-/**
- * Throws ListError `NO_IMAGES` ("no images in list") when `entries` is 0. Pass the number of
- * non-null parse results (image AND invalid lines): a list of only invalid lines is not empty,
- * its lines are reported as INVALID.
- */
-export function assertHasImages(entries: number): void {
-  if (entries === 0) throw new ListError('NO_IMAGES', 'no images in list');
 }

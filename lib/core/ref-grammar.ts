@@ -16,11 +16,7 @@ export const REGISTRY_HOST = new RegExp(`^(?:${DOMAIN_NAME}|${IPV6})(?::[0-9]+)?
 /** A tag: `[\w][\w.-]{0,127}`. */
 export const TAG = /^[\w][\w.-]{0,127}$/;
 
-/** Any digest, syntactically: `algorithm:hex` with at least 32 hex characters. */
-export const ANY_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 
-/** A sha256 digest: exactly 64 lowercase hex characters. */
-export const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** A bare 64-hex identifier, which Docker refuses as a repository name (it looks like an image ID). */
 export const IDENTIFIER = /^[a-f0-9]{64}$/;

@@ -9,17 +9,18 @@
  *   is at most 255 characters.
  * - Tag defaults to `latest` when the reference has neither tag nor digest. A reference with a
  *   digest and no tag keeps `tag` absent.
- * - Digests: `sha256:` must be followed by exactly 64 lowercase hex characters; other algorithms
- *   are accepted syntactically (`algo:hex`, 32+ hex characters).
+ * - Digests: `sha256:` with 64 or `sha512:` with 128 lowercase hex characters (core/digest.ts);
+ *   any other algorithm or length is INVALID.
  *
  * @example
  * parseReference('nginx') // { registry: 'docker.io', repository: 'library/nginx', tag: 'latest' }
  */
 import { MirrorValidateError } from './errors.js';
+import { isDigest } from './digest.js';
 import type { ImageRef } from './types.js';
 import {
-  ANY_DIGEST, DOCKER_HUB, DOCKER_HUB_ALIASES, DOCKER_HUB_API_HOST, IDENTIFIER, NAME_TOTAL_LENGTH_MAX,
-  PATH_COMPONENT, REGISTRY_HOST, SHA256_DIGEST, TAG,
+  DOCKER_HUB, DOCKER_HUB_ALIASES, DOCKER_HUB_API_HOST, IDENTIFIER, NAME_TOTAL_LENGTH_MAX,
+  PATH_COMPONENT, REGISTRY_HOST, TAG,
 } from './ref-grammar.js';
 
 /** A reference (or one of its parts) that does not follow the grammar. The message names the part. */
@@ -37,15 +38,20 @@ export function checkTag(tag: string): void {
   if (!TAG.test(tag)) throw new RefError(`invalid tag "${tag}"`);
 }
 
-/** Throws a RefError unless `digest` is `sha256:<64 lowercase hex>` (or another syntactically valid digest). */
+/** Throws a RefError unless `digest` is a sha256 or sha512 digest (see core/digest.ts). */
 export function checkDigest(digest: string): void {
-  if (/^sha256:/i.test(digest)) {
-    if (!SHA256_DIGEST.test(digest)) {
-      throw new RefError(`digest "${digest}" must be sha256 with 64 lowercase hex characters`);
-    }
-  } else if (!ANY_DIGEST.test(digest)) {
-    throw new RefError(`invalid digest "${digest}"`);
+  if (!isDigest(digest)) {
+    throw new RefError(`invalid digest "${digest}": expected sha256 with 64 or sha512 with 128 lowercase hex characters`);
   }
+}
+
+/**
+ * True for a project (`--default-project`, the `default-project` metadata, the stack's
+ * `defaultProject`): a lowercase repository path of one or more components, e.g. `library`
+ * or `team/mirror`. The one rule for all three.
+ */
+export function isProjectPath(project: string): boolean {
+  return project.length > 0 && project.length <= NAME_TOTAL_LENGTH_MAX && project.split('/').every((c) => PATH_COMPONENT.test(c));
 }
 
 /** Canonical registry name: the Docker Hub aliases become `docker.io`, anything else is kept. */

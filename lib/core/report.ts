@@ -42,6 +42,22 @@ export function summarize(results: Iterable<Pick<LineResult, 'status'>>): Summar
   return s;
 }
 
+/** Lines that need attention: FAILED, ERROR and INVALID. */
+export function attentionCount(s: Summary): number {
+  return s.failed + s.errors + s.invalid;
+}
+
+/** Did the run fail: some line FAILED, ERRORed or was INVALID (exit code 1, outcome `failed`). */
+export function runFailed(s: Summary): boolean {
+  return attentionCount(s) > 0;
+}
+
+/** The one-line summary every mode prints, e.g. `validated 3 lines in 1.2 s: 2 passed, 1 failed, …`. */
+export function summaryLine(s: Summary, durationMs: number): string {
+  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
+    + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
+}
+
 /** True for the statuses that go into the failed list. */
 export function isFailure(status: Status): boolean {
   return status === 'FAILED' || status === 'ERROR';

@@ -6,30 +6,27 @@
 /** The five verdicts a list line can end in. */
 export type Status = 'PASS' | 'FAILED' | 'ERROR' | 'SKIPPED' | 'INVALID';
 
-/** FAILED: the mirror is wrong. */
-export type FailCode =
-  | 'DEST_NOT_FOUND'
-  | 'DEST_MEDIA_TYPE'
-  | 'DEST_LIST_LENGTH'
-  | 'DIGEST_MISMATCH'
-  | 'PLATFORM_MISMATCH'
-  | 'CHILD_MISSING'
-  | 'BLOB_MISSING';
+/** FAILED codes: the mirror is wrong. The one list of them. */
+export const FAIL_CODES = Object.freeze([
+  'DEST_NOT_FOUND', 'DEST_MEDIA_TYPE', 'DEST_LIST_LENGTH', 'DIGEST_MISMATCH', 'PLATFORM_MISMATCH', 'CHILD_MISSING',
+  'BLOB_MISSING',
+] as const);
+export type FailCode = (typeof FAIL_CODES)[number];
 
 /**
- * ERROR: we could not tell (fail-closed). NOT_ALLOWED: the registry allowlist or an SSRF rule
- * refused the request before it was sent. NO_RESULT is set by the pipeline for lost lines.
+ * ERROR codes: we could not tell (fail-closed). NOT_ALLOWED: the registry allowlist or an SSRF
+ * rule refused the request before it was sent. NO_RESULT is set by the pipeline for lost lines.
+ * The one list of them.
  */
-export type ErrorCode =
-  | 'SOURCE_ERROR'
-  | 'AUTH'
-  | 'TLS'
-  | 'NETWORK'
-  | 'RATE_LIMITED'
-  | 'MALFORMED'
-  | 'TIMEOUT'
-  | 'NOT_ALLOWED'
-  | 'NO_RESULT';
+export const ERROR_CODES = Object.freeze([
+  'SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NOT_ALLOWED', 'NO_RESULT',
+] as const);
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** True when `code` is one of the ERROR codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code);
+}
 
 /** SKIPPED: the source has nothing for the requested platforms. */
 export type SkipCode = 'NO_MATCHING_PLATFORM';
@@ -48,6 +45,16 @@ export interface ImageRef {
   readonly tag?: string;
   /** `sha256:<64 hex>` when the line pinned a digest. */
   readonly digest?: string;
+}
+
+/** One image line of a list: its number, trimmed text and the resolved pair to compare. */
+export interface ImageItem {
+  /** 1-based line number in the input file. */
+  readonly line: number;
+  /** The trimmed original line. */
+  readonly input: string;
+  readonly source: ImageRef;
+  readonly destination: ImageRef;
 }
 
 /** Platform of a manifest: as found in a list entry or in an image config. */

@@ -50,12 +50,7 @@ export interface AggregateOptions {
 
 export const NO_RESULT_MESSAGE = 'no result: the line was lost before validation finished';
 
-/** Closes the run when complete; resolves its summary, or null while lines are missing. */
-export async function aggregateRun(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<RunSummary | null> {
-  return (await finalizeRun(runId, store, opts))?.summary ?? null;
-}
-
-/** Like {@link aggregateRun}, also resolving the report. */
+/** Closes the run when complete; resolves its outputs, or null while lines are missing. */
 export async function finalizeRun(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<RunOutputs | null> {
   const keys = runKeys(runId);
   if (await store.head(keys.done)) {

@@ -13,7 +13,7 @@
  *   could not produce a verdict; we do not claim a network problem we did not see). Message:
  *   `gave up after N attempts: <last error>`.
  */
-import type { ErrorCode, LineResult } from '../core/types.js';
+import { isErrorCode, type ErrorCode, type LineResult } from '../core/types.js';
 import type { WorkItem } from '../core/settings.js';
 import { isCodedError } from '../core/errors.js';
 import { formatReference } from '../core/ref.js';
@@ -38,7 +38,6 @@ export interface ProcessOutcome {
   readonly failedIds: string[];
 }
 
-const ERROR_CODES: readonly ErrorCode[] = ['SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NOT_ALLOWED', 'NO_RESULT'];
 const MAX_MESSAGE = 500;
 
 /** Validates and records every message; never throws. */
@@ -76,7 +75,7 @@ async function processOne(msg: QueueMessage<WorkItem>, deps: ProcessDeps): Promi
 
 /** The ERROR result of a line whose validation kept failing (also used for dead letters). */
 export function gaveUpResult(item: WorkItem, attempts: number, err: unknown): LineResult {
-  const code = isCodedError(err) && (ERROR_CODES as readonly string[]).includes(err.code) ? (err.code as ErrorCode) : 'NO_RESULT';
+  const code: ErrorCode = isCodedError(err) && isErrorCode(err.code) ? err.code : 'NO_RESULT';
   const reason = err instanceof Error ? err.message : String(err);
   const text = `gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`;
   return {

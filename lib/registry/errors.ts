@@ -16,8 +16,6 @@ export interface RegistryErrorOptions {
   readonly registry: string;
   /** HTTP status of the last response, when there was one. */
   readonly status?: number;
-  /** True when trying again later may succeed (429, 5xx, resets, timeouts). */
-  readonly retryable?: boolean;
   readonly cause?: unknown;
 }
 
@@ -25,13 +23,11 @@ export interface RegistryErrorOptions {
 export class RegistryError extends MirrorValidateError<RegistryErrorCode> {
   readonly registry: string;
   readonly status?: number;
-  readonly retryable: boolean;
 
   constructor(code: RegistryErrorCode, message: string, options: RegistryErrorOptions) {
     super(code, oneLine(message), { cause: options.cause });
     this.registry = options.registry;
     if (options.status !== undefined) this.status = options.status;
-    this.retryable = options.retryable ?? false;
   }
 }
 

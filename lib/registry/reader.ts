@@ -5,7 +5,7 @@
 import { ACCEPT_MANIFEST, baseMediaType, GENERIC_CONTENT_TYPES } from '../core/media-types.js';
 import type { ImageRef } from '../core/types.js';
 import type { FetchedManifest, ManifestHead, RegistryReader, RequestStats } from '../ports.js';
-import { isDigest, isDigestReference, manifestDigest, manifestMatches, matchesDigest } from './digest.js';
+import { isDigest, isDigestReference, manifestDigest, manifestMatches, matchesDigest } from '../core/digest.js';
 import { RegistryError } from './errors.js';
 import { apiRequest, interpret, type Session } from './request.js';
 import { header } from './transport.js';
@@ -70,8 +70,8 @@ export class HttpRegistryReader implements RegistryReader {
       }
       if (!isDigestReference(reference)) digest = claimed;
     }
-    const mediaType = manifestMediaType(repo, reference, baseMediaType(header(res, 'content-type')), bytes);
-    return { digest, mediaType, size: bytes.length, bytes };
+    // The type is decided once, by core/manifest.ts's parseManifest (body mediaType, Content-Type, structure).
+    return { digest, mediaType: baseMediaType(header(res, 'content-type')), size: bytes.length, bytes };
   }
 
   async getBlob(repo: ImageRef, digest: string, maxBytes = BLOB_CAP): Promise<Uint8Array | null> {
@@ -95,33 +95,4 @@ export class HttpRegistryReader implements RegistryReader {
 
 function malformed(repo: ImageRef, message: string): RegistryError {
   return new RegistryError('MALFORMED', `${repo.registry}/${repo.repository}: ${message}`, { registry: repo.registry });
-}
-
-/**
- * The manifest's media type: Content-Type (parameters stripped) unless generic, else the body's
- * `mediaType`, else schema1 for `schemaVersion: 1`. A body `mediaType` that disagrees with a
- * specific Content-Type is MALFORMED; so is a body that is not a JSON object.
- */
-function manifestMediaType(repo: ImageRef, reference: string, contentType: string, bytes: Uint8Array): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw malformed(repo, `manifest ${reference} is not JSON`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw malformed(repo, `manifest ${reference} is not a JSON object`);
-  }
-  const body = parsed as { mediaType?: unknown; schemaVersion?: unknown };
-  const declared = typeof body.mediaType === 'string' ? baseMediaType(body.mediaType) : undefined;
-  const generic = contentType === '' || GENERIC_CONTENT_TYPES.includes(contentType);
-  if (!generic) {
-    if (declared !== undefined && declared !== contentType) {
-      throw malformed(repo, `manifest ${reference}: Content-Type ${contentType} but mediaType ${declared}`);
-    }
-    return contentType;
-  }
-  if (declared !== undefined) return declared;
-  if (body.schemaVersion === 1) return 'application/vnd.docker.distribution.manifest.v1+prettyjws';
-  return contentType;
 }

@@ -46,10 +46,6 @@ export class Guard {
     if (allowlist) this.allow = allowlist.map((e) => e.trim().toLowerCase()).filter((e) => e.length > 0);
   }
 
-  get enabled(): boolean {
-    return this.allow !== undefined;
-  }
-
   /** Throws NOT_ALLOWED when an allowlist is set and `registry` is not on it (`*.domain` entries allowed). */
   checkRegistry(registry: string): void {
     if (!this.allow) return;

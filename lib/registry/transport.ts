@@ -129,7 +129,7 @@ export class Transport {
     const message = cls.code === 'TLS'
       ? `${req.registry}: TLS error (${cls.detail}) on ${where}${hint}`
       : `${req.registry}: ${cls.code === 'TIMEOUT' ? 'timeout' : 'network error'} (${cls.detail}) on ${where}`;
-    return new RegistryError(cls.code, message, { registry: req.registry, retryable: cls.maxRetries > 0, cause: err });
+    return new RegistryError(cls.code, message, { registry: req.registry, cause: err });
   }
 
   private async followRedirects(req: HttpRequest, stats: RequestStats, deadline: number): Promise<HttpResponse> {
@@ -228,6 +228,6 @@ function firstOf(v: string | string[] | undefined): string | undefined {
 function statusFailure(req: HttpRequest, status: number): RegistryError {
   const what = status === 429 ? 'rate limited (429)' : `server error (${status})`;
   return new RegistryError(status === 429 ? 'RATE_LIMITED' : 'NETWORK', `${req.registry}: ${what} on ${req.method} ${sanitizeUrl(req.url)}`, {
-    registry: req.registry, status, retryable: true,
+    registry: req.registry, status,
   });
 }

@@ -5,7 +5,7 @@
  * The line table renders only its visible rows, so 100,000 lines stay a small DOM.
  * Pure string building: no I/O.
  */
-import type { JsonReport } from '../core/report.js';
+import { attentionCount, runFailed, type JsonReport } from '../core/report.js';
 import { embedJson, escapeHtml as h } from './html-escape.js';
 import { htmlData, STATUS_ORDER } from './html-data.js';
 import { HTML_SCRIPT } from './html-script.js';
@@ -26,7 +26,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): string {
   const name = opts.listName ?? report.runId ?? 'run';
   const s = report.summary;
-  const verdict = s.failed + s.errors + s.invalid === 0 ? 'all lines passed or were skipped' : `${s.failed + s.errors + s.invalid} lines need attention`;
+  const verdict = runFailed(s) ? `${attentionCount(s)} lines need attention` : 'all lines passed or were skipped';
   const filters = STATUS_ORDER.map((st) =>
     `<label><input type="checkbox" name="mv-status" value="${st}" checked> <span class="badge st-${st}">${st}</span> ${statusCount(report, st)}</label>`);
   return `<!DOCTYPE html>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LineSplitter, parseSplitLine } from '../../lib/core/line-splitter.js';
 import type { SplitLine } from '../../lib/core/line-splitter.js';
-import { ListError, parseListText } from '../../lib/core/list.js';
+import { ListError, parseListLine } from '../../lib/core/list.js';
 import type { ListSettings } from '../../lib/core/list.js';
 
 const SETTINGS: ListSettings = { destRegistry: 'reg.io', defaultProject: 'library' };
@@ -39,10 +39,11 @@ describe('LineSplitter', () => {
     expect(split(new Uint8Array(0), 1024)).toEqual([]);
   });
 
-  it.each([1, 2, 3, 7, 1000])('gives the same lines for %i-byte chunks as parseListText', (size) => {
+  it.each([1, 2, 3, 7, 1000])('gives the same lines for %i-byte chunks as parsing each line of the text', (size) => {
     const items = split(enc.encode(TEXT), size);
     const parsed = items.map((i) => parseSplitLine(i, SETTINGS)).filter((p) => p !== null);
-    expect(parsed).toEqual(parseListText(TEXT, SETTINGS));
+    const oracle = TEXT.split('\n').map((raw, i) => parseListLine(raw, i + 1, SETTINGS)).filter((p) => p !== null);
+    expect(parsed).toEqual(oracle);
     expect(parsed.map((p) => p.line)).toEqual([2, 4, 5, 6, 8]);
     expect(items.map((i) => ('text' in i ? i.text : i.error))).toEqual(TEXT.replace(/^\uFEFF/, '').split('\n'));
   });

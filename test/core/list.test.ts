@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import {
-  assertHasImages, ListError, MAX_LINE_LENGTH, parseListLine, parseListText,
-} from '../../lib/core/list.js';
+import { ListError, MAX_LINE_LENGTH, parseListLine } from '../../lib/core/list.js';
+import { parseListStream } from '../../lib/core/list-stream.js';
 import type { ListSettings, ParsedLine } from '../../lib/core/list.js';
 import { formatReference } from '../../lib/core/ref.js';
 
 const D64 = 'sha256:' + 'c'.repeat(64);
 const NONE: ListSettings = { defaultProject: 'library' };
 const TO_REG: ListSettings = { destRegistry: 'reg.io', defaultProject: 'library' };
+
+/** The whole text through the streaming parser the CLI and the splitter use. */
+async function parseListText(text: string, settings: ListSettings): Promise<ParsedLine[]> {
+  const out: ParsedLine[] = [];
+  const chunks = (async function* () { yield new TextEncoder().encode(text); })();
+  for await (const p of parseListStream(chunks, settings)) out.push(p);
+  return out;
+}
 
 /** `[source, destination]` as formatted references, or the INVALID code and message. */
 function summary(p: ParsedLine | null): unknown {
@@ -93,7 +100,8 @@ describe('parseListLine: invalid lines', () => {
     ['INVALID LINE', 'INVALID_FORMAT', /got 2 fields/],
     ['a b c d e f', 'INVALID_FORMAT', /got 6 fields/],
     ['Nginx', 'INVALID_REFERENCE', /^line 7: repository "Nginx" must be lowercase$/],
-    ['nginx@sha256:abc', 'INVALID_REFERENCE', /digest "sha256:abc" must be sha256/],
+    ['nginx@sha256:abc', 'INVALID_REFERENCE', /invalid digest "sha256:abc"/],
+    [`nginx@blake3:${'a'.repeat(64)}`, 'INVALID_REFERENCE', /invalid digest "blake3:/],
     ['nginx:-x', 'INVALID_REFERENCE', /invalid tag "-x"/],
     ['reg.io/a//b', 'INVALID_REFERENCE', /invalid repository name/],
     ['nginx:1.2 mirrored 1.2', 'INVALID_REFERENCE', /source "nginx:1.2" must not contain a tag or digest/],
@@ -132,10 +140,10 @@ describe('parseListLine: invalid lines', () => {
   });
 });
 
-describe('parseListText', () => {
-  it('numbers lines from 1, skips blanks and comments, handles CRLF and BOM', () => {
+describe('parseListStream', () => {
+  it('numbers lines from 1, skips blanks and comments, handles CRLF and BOM', async () => {
     const text = '\uFEFF# list\r\n\r\nnginx mirrored-nginx 1.23\r\n// c\r\nbad line\r\nquay.io/a/b:1\r\n';
-    const got = parseListText(text, TO_REG).map((p) => [p.line, p.input, summary(p)]);
+    const got = (await parseListText(text, TO_REG)).map((p) => [p.line, p.input, summary(p)]);
     expect(got).toEqual([
       [3, 'nginx mirrored-nginx 1.23', ['docker.io/library/nginx:1.23', 'reg.io/library/mirrored-nginx:1.23']],
       [5, 'bad line', ['INVALID_FORMAT', 'line 5: expected "SOURCE DESTINATION TAG" or one image reference, got 2 fields']],
@@ -143,30 +151,17 @@ describe('parseListText', () => {
     ]);
   });
 
-  it('accepts a BOM before the first image line', () => {
-    expect(summary(parseListText('\uFEFFnginx', TO_REG)[0] ?? null)).toEqual(['docker.io/library/nginx:latest', 'reg.io/library/nginx:latest']);
+  it('accepts a BOM before the first image line', async () => {
+    expect(summary((await parseListText('\uFEFFnginx', TO_REG))[0] ?? null)).toEqual(['docker.io/library/nginx:latest', 'reg.io/library/nginx:latest']);
   });
 
-  it('throws NOT_TEXT on NUL characters', () => {
-    expect(() => parseListText('nginx\n\0\n', TO_REG)).toThrow(ListError);
-    expect(() => parseListText('a\0', TO_REG)).toThrow('file is not text (contains NUL bytes)');
-  });
-});
-
-describe('assertHasImages', () => {
-  it('throws NO_IMAGES for 0 and passes otherwise', () => {
-    expect(() => assertHasImages(0)).toThrow('no images in list');
-    try {
-      assertHasImages(0);
-    } catch (err) {
-      expect(err).toBeInstanceOf(ListError);
-      expect((err as ListError).code).toBe('NO_IMAGES');
-    }
-    expect(() => assertHasImages(1)).not.toThrow();
+  it('throws NOT_TEXT on NUL characters', async () => {
+    await expect(parseListText('nginx\n\0\n', TO_REG)).rejects.toThrow(ListError);
+    await expect(parseListText('a\0', TO_REG)).rejects.toMatchObject({ code: 'NOT_TEXT' });
   });
 
-  it('an only-comments list parses to nothing', () => {
-    expect(parseListText('# a\n\n// b\n  \n', TO_REG)).toEqual([]);
+  it('an only-comments list parses to nothing', async () => {
+    expect(await parseListText('# a\n\n// b\n  \n', TO_REG)).toEqual([]);
   });
 });
 

@@ -118,6 +118,7 @@ describe('media type detection', () => {
     ['a JSON array', encode([1]), undefined, 'MALFORMED'],
     ['an index without manifests', encode({ mediaType: OCI_INDEX }), undefined, 'MALFORMED'],
     ['a descriptor with a short digest', encode({ mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: 'sha256:abc', size: 1 }] }), undefined, 'MALFORMED'],
+    ['a descriptor with another digest algorithm', encode({ mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: `sha384:${'a'.repeat(96)}`, size: 1 }] }), undefined, 'MALFORMED'],
     ['a descriptor with a negative size', encode({ mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: fakeDigest('a'), size: -1 }] }), undefined, 'MALFORMED'],
     ['a descriptor without size', encode({ mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: fakeDigest('a') }] }), undefined, 'MALFORMED'],
     ['schema1 without os', encode({ schemaVersion: 1, architecture: 'amd64', fsLayers: [], history: [] }), undefined, 'MALFORMED'],

@@ -95,7 +95,7 @@ describe.concurrent('bad lines: INVALID with the line number, the rest unaffecte
     expect(r.code).toBe(1);
     const report = await r.report();
     expect(report.results[0]).toMatchObject({ line: 1, status: 'INVALID', code: 'INVALID_REFERENCE' });
-    expect(report.results[0]!.message).toMatch(/64 lowercase hex/);
+    expect(report.results[0]!.message).toMatch(/expected sha256 with 64 or sha512 with 128 lowercase hex/);
     expect(report.results[1]).toMatchObject({ line: 2, status: 'PASS' });
   });
 });

@@ -5,7 +5,7 @@
 import { DEFAULT_SETTINGS, type RunSettings, type WorkItem } from '../../lib/core/settings.js';
 import { parseListLine } from '../../lib/core/list.js';
 import type { LineResult } from '../../lib/core/types.js';
-import { createValidator, type Validator, type ValidatorOptions } from '../../lib/engine/validator.js';
+import { createImageChecker, type ImageChecker, type ImageCheckerOptions } from '../../lib/engine/image-checker.js';
 import type { Scenario } from '../helpers/scenarios.js';
 import type { Fault, FaultProxy, FaultRule } from '../helpers/fault-proxy.js';
 import { seededUnit } from '../helpers/fault-rules.js';
@@ -17,8 +17,8 @@ export const INSECURE: RunSettings = { ...DEFAULT_SETTINGS, tlsVerify: false };
 export const FAST_RETRY = { retries: 3, baseMs: 5, maxMs: 20, maxRetryAfterMs: 20 } as const;
 
 /** A validator for fault tests: fast retries, 1 s per request, 20 s per image. */
-export function faultValidator(extra: Partial<ValidatorOptions> = {}): Validator {
-  return createValidator({
+export function faultValidator(extra: Partial<ImageCheckerOptions> = {}): ImageChecker {
+  return createImageChecker({
     settings: INSECURE, timeoutMs: 20_000, retry: FAST_RETRY, requestTimeoutMs: 1000, ...extra,
   });
 }
@@ -38,7 +38,7 @@ export function workItems(lines: readonly string[], settings: RunSettings = INSE
 }
 
 /** Validates `items` with at most `jobs` in flight; results in item order. */
-export async function validateAll(v: Validator, items: readonly WorkItem[], jobs = 8): Promise<LineResult[]> {
+export async function validateAll(v: ImageChecker, items: readonly WorkItem[], jobs = 8): Promise<LineResult[]> {
   const out: LineResult[] = new Array<LineResult>(items.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, async () => {

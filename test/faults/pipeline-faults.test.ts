@@ -9,12 +9,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import type { JsonReport } from '../../lib/core/report.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import type { LineResult } from '../../lib/core/types.js';
-import { ValidatorPool } from '../../lib/aws/validator-pool.js';
-import { context, dropNotes, handlers, pump, sqsEvent } from '../aws/pipeline-harness.js';
+import { CheckerPool } from '../../lib/serverless/checker-pool.js';
+import { context, dropNotes, handlers, pump, sqsEvent } from '../serverless/pipeline-harness.js';
 import { onFunctionPut, reportVerdicts, startFaultPipeline, type FaultPipeline } from './pipeline-kit.js';
 
 let p: FaultPipeline;
-const original = ValidatorPool.prototype.validate;
+const original = CheckerPool.prototype.validate;
 
 beforeAll(async () => {
   p = await startFaultPipeline(inject('registries'), inject('scenarios'));
@@ -44,7 +44,7 @@ async function resultBytes(runId: string): Promise<Map<string, string>> {
 
 describe('duplicate SQS deliveries', () => {
   it('the same batch delivered twice validates nothing again and changes no result', async () => {
-    const spy = vi.spyOn(ValidatorPool.prototype, 'validate');
+    const spy = vi.spyOn(CheckerPool.prototype, 'validate');
     const { runId } = await p.drop('twice-batch', p.listText);
     const work = p.fx.sqs.queue('work');
     const batch = await work.receive(10, 0);
@@ -63,7 +63,7 @@ describe('duplicate SQS deliveries', () => {
   it('a message delivered to two validators at once gets one result, and both invocations succeed', async () => {
     // Both invocations validate every line before either records it (a barrier per line).
     const arrived = new Map<number, { n: number; go: () => void; gate: Promise<void> }>();
-    vi.spyOn(ValidatorPool.prototype, 'validate').mockImplementation(async function (this: ValidatorPool, item: WorkItem) {
+    vi.spyOn(CheckerPool.prototype, 'validate').mockImplementation(async function (this: CheckerPool, item: WorkItem) {
       const result = await original.call(this, item);
       let b = arrived.get(item.line);
       if (!b) {
@@ -99,7 +99,7 @@ describe('a validator that times out', () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
     let hung = false;
-    vi.spyOn(ValidatorPool.prototype, 'validate').mockImplementation(async function (this: ValidatorPool, item: WorkItem): Promise<LineResult> {
+    vi.spyOn(CheckerPool.prototype, 'validate').mockImplementation(async function (this: CheckerPool, item: WorkItem): Promise<LineResult> {
       const result = await original.call(this, item);
       if (item.line !== victim.line || hung) return result;
       hung = true;
@@ -137,7 +137,7 @@ describe('a validator that times out', () => {
 });
 
 describe('two aggregators at once', () => {
-  // test/aws/pipeline.e2e.test.ts shows one result and one event; this adds: their writes are byte-identical.
+  // test/serverless/pipeline.e2e.test.ts shows one result and one event; this adds: their writes are byte-identical.
   it('write byte-identical outputs, whichever finishes first', async () => {
     const { runId } = await p.drop('agg-race', p.listText);
     await pump(p.fx, { aggregate: false });

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the handler-driven pipeline fault suites: a pipeline (test/aws/pipeline-harness)
+ * Shared pieces of the handler-driven pipeline fault suites: a pipeline (test/serverless/pipeline-harness)
  * whose source registry sits behind a fault proxy, a small list of standard scenarios, list drops
  * that run the splitter on s3rver's own event, and S3 client middleware that fails or records
  * PutObject calls of the functions. No vitest imports.
@@ -7,11 +7,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { JsonReport } from '../../lib/core/report.js';
-import { runtime } from '../../lib/aws/runtime.js';
+import { runtime } from '../../lib/serverless/runtime.js';
 import type { HarnessInfo } from '../helpers/registry-harness.js';
 import type { Scenario } from '../helpers/scenarios.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { BUCKET, context, handlers, startPipeline, type PipelineFixture } from '../aws/pipeline-harness.js';
+import { BUCKET, context, handlers, startPipeline, type PipelineFixture } from '../serverless/pipeline-harness.js';
 import { standardScenarios, via } from './fault-kit.js';
 
 export const INVALID_LINE = 'not a valid line !!';

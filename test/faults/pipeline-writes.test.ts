@@ -8,9 +8,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { JsonReport } from '../../lib/core/report.js';
 import type { WorkItem } from '../../lib/core/settings.js';
-import { resetRuntime } from '../../lib/aws/runtime.js';
-import { ValidatorPool } from '../../lib/aws/validator-pool.js';
-import { pump } from '../aws/pipeline-harness.js';
+import { resetRuntime } from '../../lib/serverless/runtime.js';
+import { CheckerPool } from '../../lib/serverless/checker-pool.js';
+import { pump } from '../serverless/pipeline-harness.js';
 import { failPuts, reportVerdicts, startFaultPipeline, type FaultPipeline } from './pipeline-kit.js';
 
 let p: FaultPipeline;
@@ -35,7 +35,7 @@ async function expectOneReport(name: string, runId: string): Promise<JsonReport>
 
 describe('a failed S3 write', () => {
   it('of a line result: the message is retried and the line recorded once', async () => {
-    const spy = vi.spyOn(ValidatorPool.prototype, 'validate');
+    const spy = vi.spyOn(CheckerPool.prototype, 'validate');
     const { runId } = await p.drop('put-result', p.listText);
     const injected = failPuts(/^runs\/[^/]+\/results\/\d+\.json$/, [2, 5]);
     try {

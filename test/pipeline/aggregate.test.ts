@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
-import { aggregateRun, finalizeRun, NO_RESULT_MESSAGE } from '../../lib/pipeline/aggregate.js';
+import { finalizeRun, NO_RESULT_MESSAGE, type AggregateOptions } from '../../lib/pipeline/aggregate.js';
+import type { ObjectStore } from '../../lib/ports.js';
+
+/** The run's summary once closed, else null. */
+async function aggregateRun(runId: string, store: ObjectStore, opts?: AggregateOptions) {
+  return (await finalizeRun(runId, store, opts))?.summary ?? null;
+}
 import { splitList } from '../../lib/pipeline/split.js';
 import { resultKey, runKeys } from '../../lib/pipeline/run-layout.js';
 import type { JsonReport } from '../../lib/core/report.js';
@@ -24,7 +30,7 @@ async function outputs(store: MemoryStore): Promise<(string | null)[]> {
   return Promise.all([K.report, K.summary, K.failed, K.done].map((k) => readText(store, k)));
 }
 
-describe('aggregateRun', () => {
+describe('finalizeRun', () => {
   it('fails with RUN_NOT_FOUND for an unknown run', async () => {
     await expect(aggregateRun('nope', new MemoryStore())).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCEPT_MANIFEST } from '../../lib/core/media-types.js';
+import { parseManifest } from '../../lib/core/manifest.js';
 import { newRequestStats, RegistryClient } from '../../lib/registry/client.js';
 import {
   DOCKER_V2, FAST, manifestBytes, OCI_INDEX, refOn, sendError, sendManifest, sha256, startFake, type FakeServer,
@@ -103,15 +104,24 @@ describe('manifest HEAD/GET', () => {
     expect(stats.counts).toMatchObject({ manifestHead: 1, manifestGet: 1 });
   });
 
-  it('GET with a generic Content-Type takes the body mediaType', async () => {
-    expect((await reader().getManifest(ref(), 'generic'))?.mediaType).toBe(OCI_INDEX);
+  it('GET with a generic Content-Type: parseManifest takes the body mediaType', async () => {
+    const got = (await reader().getManifest(ref(), 'generic'))!;
+    expect(got.mediaType).toBe('application/json');
+    // The served body is {mediaType: OCI index} without entries: detected as an index, then refused.
+    expect(() => parseManifest(got.bytes, got.mediaType)).toThrow(`index ${OCI_INDEX} has no "manifests" array`);
+  });
+
+  it.each([
+    ['body mediaType disagrees with Content-Type', 'typeclash'],
+    ['body is not JSON', 'notjson'],
+  ])('MALFORMED from parseManifest when %s (the one home of type detection)', async (_name, reference) => {
+    const got = (await reader().getManifest(ref(), reference))!;
+    expect(() => parseManifest(got.bytes, got.mediaType)).toThrow(expect.objectContaining({ code: 'MALFORMED' }));
   });
 
   it.each([
     ['Docker-Content-Digest disagrees with the bytes', 'badheader'],
     ['body fetched by digest does not hash to it', sha256('x')],
-    ['body mediaType disagrees with Content-Type', 'typeclash'],
-    ['body is not JSON', 'notjson'],
   ])('MALFORMED when %s', async (_name, reference) => {
     await expect(reader().getManifest(ref(), reference)).rejects.toMatchObject({ code: 'MALFORMED' });
   });

@@ -126,8 +126,8 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
   }
 }
 
-/** The fields of a Lambda SQS record (or a ReceiveMessage result) that we use. */
-export interface SqsRecordLike {
+/** The fields of a Lambda SQS event record (or a ReceiveMessage result) that we use. */
+export interface SqsRecord {
   readonly messageId: string;
   readonly receiptHandle: string;
   readonly body: string;
@@ -135,7 +135,7 @@ export interface SqsRecordLike {
 }
 
 /** A Lambda SQS record as a QueueMessage. Throws AdapterError IO on a body that is not JSON. */
-export function fromSqsRecord<T>(record: SqsRecordLike): QueueMessage<T> {
+export function fromSqsRecord<T>(record: SqsRecord): QueueMessage<T> {
   let body: T;
   try {
     body = JSON.parse(record.body) as T;

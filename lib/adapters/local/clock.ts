@@ -61,11 +61,6 @@ export class ManualClock implements Clock {
     this.timers = this.timers.filter((t) => t.id !== id);
   }
 
-  /** Number of timers not yet fired. */
-  pendingTimers(): number {
-    return this.timers.length;
-  }
-
   /** Moves time forward by `ms`, firing every timer that falls due on the way. */
   async advance(ms: number): Promise<void> {
     const target = this.time + ms;

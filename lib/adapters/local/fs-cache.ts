@@ -1,21 +1,20 @@
 /**
- * Content-addressed cache in a directory: `<dir>/sha256/<hex>`. Entries are immutable, so
+ * Content-addressed cache in a directory: `<dir>/<algorithm>/<hex>`. Entries are immutable, so
  * a write that races another write of the same digest is harmless (same bytes, atomic rename).
- * Readers re-verify the digest (see lib/validate), so a corrupted file is a cache miss, never a verdict.
+ * Readers re-verify the digest (see lib/check), so a corrupted file is a cache miss, never a verdict.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ContentCache } from '../../ports.js';
-
-const DIGEST = /^(sha256):([a-f0-9]{64})$/;
+import { digestParts } from '../../core/digest.js';
 
 export class FsContentCache implements ContentCache {
   constructor(private readonly dir: string) {}
 
   private path(digest: string): string | null {
-    const m = DIGEST.exec(digest);
-    return m ? join(this.dir, m[1]!, m[2]!) : null;
+    const d = digestParts(digest);
+    return d ? join(this.dir, d.algorithm, d.hex) : null;
   }
 
   async get(digest: string): Promise<Uint8Array | null> {

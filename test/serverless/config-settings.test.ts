@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readRuntimeConfig } from '../../lib/aws/runtime-config.js';
-import { resolveRunSettings } from '../../lib/aws/run-settings.js';
+import { readRuntimeConfig } from '../../lib/serverless/runtime-config.js';
+import { resolveRunSettings } from '../../lib/serverless/run-settings.js';
 import { DEFAULT_SETTINGS } from '../../lib/core/settings.js';
 
 const base = {

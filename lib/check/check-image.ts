@@ -7,22 +7,14 @@ import { compareManifests, sourceHasMatchingPlatform, type SourceSide } from '..
 import { ManifestError, parseManifest, type Manifest } from '../core/manifest.js';
 import { DEST_NOT_FOUND, SOURCE_NOT_FOUND, destMediaType, noMatchingPlatform, passed } from '../core/messages.js';
 import { formatReference } from '../core/ref.js';
-import type { ImageRef, LineResult, PlatformFilter } from '../core/types.js';
+import type { ImageItem, ImageRef, LineResult, PlatformFilter } from '../core/types.js';
 import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js';
 import { checkChildren, checkDeep, type BlobOwner, type Outcome } from './existence.js';
 import { SideError, errorCodeOf, onSide, sideMessage } from './side-errors.js';
 import { headsSourceFirst, readSource } from './source.js';
 
-/** One image line to validate. */
-export interface ImageItem {
-  readonly line: number;
-  readonly input: string;
-  readonly source: ImageRef;
-  readonly destination: ImageRef;
-}
-
-/** What validateImage needs. `concurrency` bounds parallel child/blob checks (default 8). */
-export interface ValidateDeps {
+/** What checkImage needs. `concurrency` bounds parallel child/blob checks (default 8). */
+export interface CheckDeps {
   readonly source: RegistryReader;
   readonly destination: RegistryReader;
   readonly filter: PlatformFilter;
@@ -39,7 +31,7 @@ export interface ValidateDeps {
  * the digests differ and the cache misses. Then the config blob of a single-image source, and a
  * HEAD (or, with `deep`, a GET plus blob HEADs) per matched child.
  */
-export async function validateImage(item: ImageItem, deps: ValidateDeps): Promise<LineResult> {
+export async function checkImage(item: ImageItem, deps: CheckDeps): Promise<LineResult> {
   const base = {
     line: item.line,
     input: item.input,
@@ -55,7 +47,7 @@ export async function validateImage(item: ImageItem, deps: ValidateDeps): Promis
   }
 }
 
-async function run(item: ImageItem, deps: ValidateDeps, names: { source: string; destination: string }): Promise<Outcome> {
+async function run(item: ImageItem, deps: CheckDeps, names: { source: string; destination: string }): Promise<Outcome> {
   const { source: src, destination: dst } = item;
   const tag = src.tag ?? 'latest';
   const firstRead: Promise<string | FetchedManifest | null> = src.digest

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeS3Key, listNameOf, s3Triggers, scheduleTrigger, timeStamp } from '../../lib/aws/triggers.js';
+import { decodeS3Key, listNameOf, s3Triggers, scheduleTrigger, timeStamp } from '../../lib/serverless/triggers.js';
 
 const ctx = { bucket: 'b', inputPrefix: 'lists/', requestId: 'req-1', now: () => new Date('2026-01-02T03:04:05.678Z') };
 const record = (key: string, over: Record<string, unknown> = {}) => ({

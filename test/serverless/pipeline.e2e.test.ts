@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import type { JsonReport } from '../../lib/core/report.js';
-import { ValidatorPool } from '../../lib/aws/validator-pool.js';
+import { CheckerPool } from '../../lib/serverless/checker-pool.js';
 import { BUCKET, context, dropNotes, handlers, pump, sqsEvent, startPipeline, type PipelineFixture } from './pipeline-harness.js';
 
 const registries = inject('registries');
@@ -79,10 +79,10 @@ describe('serverless pipeline end to end', () => {
 
   it('accounts for every line once under crashes, a poison message and a dead-lettered message', async () => {
     const [crashA, crashB, poison, lost] = chosen.slice(0, 4);
-    const original = ValidatorPool.prototype.validate;
+    const original = CheckerPool.prototype.validate;
     const crashed = new Set<number>();
     const lines = new Map(chosen.map((s, i) => [s.listLine, i + 2])); // line 1 is a comment
-    const spy = vi.spyOn(ValidatorPool.prototype, 'validate').mockImplementation(async function (this: ValidatorPool, item: WorkItem) {
+    const spy = vi.spyOn(CheckerPool.prototype, 'validate').mockImplementation(async function (this: CheckerPool, item: WorkItem) {
       if (item.input === poison!.listLine) throw new Error('injected poison');
       if ((item.input === crashA!.listLine || item.input === crashB!.listLine) && !crashed.has(item.line)) {
         crashed.add(item.line);

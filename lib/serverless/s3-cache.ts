@@ -1,19 +1,18 @@
 /**
- * Content-addressed manifest cache in the pipeline bucket, under `cache/sha256/<hex>`, so a
+ * Content-addressed manifest cache in the pipeline bucket, under `cache/<algorithm>/<hex>`, so a
  * scheduled re-validation of an unchanged list spends no rate-limited GETs at the source
  * (SPEC §4). Entries are immutable by digest and written create-only. A cache that cannot be
  * read or written only costs requests: errors are misses, never failures. Readers re-verify
- * the digest (lib/validate), so a corrupted object is a miss, never a verdict.
+ * the digest (lib/check), so a corrupted object is a miss, never a verdict.
  */
 import type { ContentCache, ObjectStore } from '../ports.js';
+import { digestParts } from '../core/digest.js';
 
 export const CACHE_PREFIX = 'cache/';
-const DIGEST = /^sha256:([a-f0-9]{64})$/;
-
-/** `cache/sha256/<hex>` for a sha256 digest; null for anything else. */
+/** `cache/<algorithm>/<hex>` for a digest; null for anything else. */
 export function cacheKey(digest: string): string | null {
-  const hex = DIGEST.exec(digest)?.[1];
-  return hex ? `${CACHE_PREFIX}sha256/${hex}` : null;
+  const d = digestParts(digest);
+  return d ? `${CACHE_PREFIX}${d.algorithm}/${d.hex}` : null;
 }
 
 export class S3ContentCache implements ContentCache {

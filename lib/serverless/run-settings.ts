@@ -18,6 +18,7 @@
  * as `defaultproject`), a malformed value, or `tls-verify=false` on a stack that does not set
  * `ALLOW_INSECURE_TLS=true` (a list upload must not be able to turn certificate checks off).
  */
+import { isProjectPath } from '../core/ref.js';
 import type { RunSettings } from '../core/settings.js';
 import { AwsRuntimeError } from './errors.js';
 
@@ -36,7 +37,6 @@ export interface ResolveOptions {
 
 const REGISTRY = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?(?::\d{1,5})?(?:\/[a-z0-9._-]+)*$/;
 const TOKEN = /^[a-z0-9][a-z0-9._-]{0,31}$/;
-const PROJECT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 
 function fail(opts: ResolveOptions, name: string, expected: string, value: unknown): never {
   const shown = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
@@ -94,7 +94,7 @@ export function resolveRunSettings(defaults: RunSettings, overrides: RunOverride
       case 'os': out.os = tokens(opts, name, v); break;
       case 'default-project': {
         const p = text(opts, name, v);
-        if (!PROJECT.test(p)) fail(opts, name, 'a lowercase repository path such as library', p);
+        if (!isProjectPath(p)) fail(opts, name, 'a lowercase repository path such as library', p);
         out.defaultProject = p;
         break;
       }

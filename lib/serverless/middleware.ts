@@ -4,6 +4,7 @@
  * secrets) before middy rethrows it.
  */
 import type { MiddlewareObj } from '@middy/core';
+import type { SqsRecord } from '../adapters/aws/sqs-queue.js';
 import { errorFields, type Logger } from './logger.js';
 
 /** The fields of the Lambda context the handlers use. */
@@ -12,16 +13,9 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** A Lambda SQS event record (fields we use). */
-export interface SqsEventRecord {
-  readonly messageId: string;
-  readonly receiptHandle: string;
-  readonly body: string;
-  readonly attributes: { readonly ApproximateReceiveCount?: string };
-}
 
 export interface SqsEvent {
-  readonly Records: readonly SqsEventRecord[];
+  readonly Records: readonly SqsRecord[];
 }
 
 export interface SqsBatchResponse {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isDigestReference, manifestDigest, manifestMatches, matchesDigest, schema1Payload } from '../../lib/registry/digest.js';
+import { isDigestReference, manifestDigest, manifestMatches, matchesDigest, schema1Payload } from '../../lib/core/digest.js';
 
 const sha = (b: string | Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 

@@ -9,9 +9,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
-import { resetRuntime, runtime, useAwsClients } from '../../lib/aws/runtime.js';
-import { sweep } from '../../lib/aws/sweep.js';
-import { logger } from '../../lib/aws/logger.js';
+import { resetRuntime, runtime, useAwsClients } from '../../lib/serverless/runtime.js';
+import { sweep } from '../../lib/serverless/sweep.js';
+import { logger } from '../../lib/serverless/logger.js';
 import { startS3, type S3Fixture } from '../helpers/s3.js';
 import { context, handlers, sqsEvent } from './pipeline-harness.js';
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../lib/core/manifest.js';
 import { DOCKER_LIST, DOCKER_V2, OCI_INDEX, OCI_MANIFEST } from '../../lib/core/media-types.js';
 import type { ImageRef, PlatformFilter } from '../../lib/core/types.js';
-import { headsSourceFirst } from '../../lib/validate/source.js';
-import { validateImage } from '../../lib/validate/validate-image.js';
+import { headsSourceFirst } from '../../lib/check/source.js';
+import { checkImage } from '../../lib/check/check-image.js';
 import { FakeReader, MemoryCache } from '../helpers/fake-reader.js';
 import { digestOf, encode, fixtureBytes } from '../helpers/manifest-fixtures.js';
 
@@ -44,7 +44,7 @@ describe('headsSourceFirst', () => {
   });
 });
 
-describe('validateImage: request economy per image (k matched children)', () => {
+describe('checkImage: request economy per image (k matched children)', () => {
   it.each([
     // [case, source ref, same top digest, cache, expected source plan]
     ['private, no cache, digests differ: 1 source GET by tag', PRIVATE, false, 'none', ['source:getManifest:tag']],
@@ -60,9 +60,9 @@ describe('validateImage: request economy per image (k matched children)', () => 
     const item = { line: 1, input: 'x', source: src, destination: DST };
     if (cacheState === 'warm') {
       const warmUp = lists(src, same);
-      expect((await validateImage(item, { source: warmUp.source, destination: warmUp.destination, filter: FILTER, deep: false, cache })).status).toBe('PASS');
+      expect((await checkImage(item, { source: warmUp.source, destination: warmUp.destination, filter: FILTER, deep: false, cache })).status).toBe('PASS');
     }
-    const r = await validateImage(item, { source, destination, filter: FILTER, deep: false, ...(cache ? { cache } : {}) });
+    const r = await checkImage(item, { source, destination, filter: FILTER, deep: false, ...(cache ? { cache } : {}) });
     expect(r.status).toBe('PASS');
     expect(plan(source, 'source')).toEqual(expected);
     expect(plan(destination, 'destination').sort()).toEqual(
@@ -73,7 +73,7 @@ describe('validateImage: request economy per image (k matched children)', () => 
   it('reports a source missing by tag as SOURCE_ERROR after a single GET', async () => {
     const { destination } = lists(PRIVATE, false);
     const source = new FakeReader();
-    const r = await validateImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'ERROR', code: 'SOURCE_ERROR' });
     expect(plan(source, 'source')).toEqual(['source:getManifest:tag']);
   });
@@ -90,7 +90,7 @@ describe('validateImage: request economy per image (k matched children)', () => 
     const entry = { mediaType: DOCKER_V2, digest, size: manifest.length, platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } };
     destination.putManifest(DST, encode({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [entry] }), DOCKER_LIST, '1.25');
     destination.putManifestAt(DST, digest, manifest, DOCKER_V2);
-    const r = await validateImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe('PASS');
     expect(plan(source, 'source')).toEqual(['source:getManifest:tag', 'source:getBlob:digest']);
     expect(plan(destination, 'destination').sort()).toEqual(['destination:getManifest:tag', 'destination:headManifest:digest']);
@@ -100,7 +100,7 @@ describe('validateImage: request economy per image (k matched children)', () => 
     const { source, destination } = lists(PRIVATE, true);
     const refused = Object.assign(new Error('denied'), { code: 'AUTH' });
     source.fail('getManifest', '1.25', refused);
-    const r = await validateImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage({ line: 1, input: 'x', source: PRIVATE, destination: DST }, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'ERROR' });
     expect(r.message).toMatch(/^source: /);
   });

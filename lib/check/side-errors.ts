@@ -3,7 +3,7 @@
  * that never carries credentials.
  */
 import { isCodedError } from '../core/errors.js';
-import type { ErrorCode } from '../core/types.js';
+import { isErrorCode, type ErrorCode } from '../core/types.js';
 
 export type Side = 'source' | 'destination';
 
@@ -26,10 +26,6 @@ export async function onSide<T>(side: Side, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const PASSTHROUGH: ReadonlySet<string> = new Set<ErrorCode>([
-  'SOURCE_ERROR', 'AUTH', 'TLS', 'NETWORK', 'RATE_LIMITED', 'MALFORMED', 'TIMEOUT', 'NOT_ALLOWED',
-]);
-
 /**
  * The ERROR code for an exception: its own `code` when that is an ErrorCode; an unsupported
  * manifest type is MALFORMED; uncoded aborts and timeouts are TIMEOUT, JSON syntax errors
@@ -37,7 +33,7 @@ const PASSTHROUGH: ReadonlySet<string> = new Set<ErrorCode>([
  */
 export function errorCodeOf(err: unknown): ErrorCode {
   if (isCodedError(err)) {
-    if (PASSTHROUGH.has(err.code)) return err.code as ErrorCode;
+    if (isErrorCode(err.code) && err.code !== 'NO_RESULT') return err.code;
     if (err.code === 'UNSUPPORTED_MEDIA_TYPE') return 'MALFORMED';
   }
   if (err instanceof Error) {

@@ -1,13 +1,24 @@
 /**
- * Content digests: `algorithm:hex`. sha256 is what registries use; sha512 is accepted too.
+ * Content digests, the one home of their syntax and hashing: `sha256:<64 hex>` or
+ * `sha512:<128 hex>`, lowercase. Any other algorithm or length is not a digest (an INVALID list
+ * line, a MALFORMED manifest descriptor). Hashing is node:crypto's (no I/O).
  */
 import { createHash } from 'node:crypto';
 
-const DIGEST_RE = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+/** The digest algorithms this tool accepts, with their hex lengths. */
+export type DigestAlgorithm = 'sha256' | 'sha512';
+const DIGEST_RE = /^(sha256):([a-f0-9]{64})$|^(sha512):([a-f0-9]{128})$/;
 
 /** True for a well-formed sha256/sha512 digest string. */
 export function isDigest(value: string): boolean {
   return DIGEST_RE.test(value);
+}
+
+/** Algorithm and hex of a well-formed digest; null for anything else. */
+export function digestParts(value: string): { algorithm: DigestAlgorithm; hex: string } | null {
+  const m = DIGEST_RE.exec(value);
+  if (!m) return null;
+  return m[1] ? { algorithm: 'sha256', hex: m[2]! } : { algorithm: 'sha512', hex: m[4]! };
 }
 
 /** True when a manifest reference names a digest rather than a tag. */
@@ -15,16 +26,15 @@ export function isDigestReference(reference: string): boolean {
   return /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:/.test(reference);
 }
 
-/** `sha256:<hex>` (or the algorithm of `like`) of `bytes`. */
-export function computeDigest(bytes: Uint8Array, algorithm: 'sha256' | 'sha512' = 'sha256'): string {
+/** `sha256:<hex>` (or `sha512:`) of `bytes`. */
+export function computeDigest(bytes: Uint8Array, algorithm: DigestAlgorithm = 'sha256'): string {
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
 /** True when `bytes` hash to `digest`. False for malformed or unsupported digests. */
 export function matchesDigest(bytes: Uint8Array, digest: string): boolean {
-  if (!isDigest(digest)) return false;
-  const algorithm = digest.startsWith('sha512:') ? 'sha512' : 'sha256';
-  return computeDigest(bytes, algorithm) === digest;
+  const parts = digestParts(digest);
+  return parts !== null && computeDigest(bytes, parts.algorithm) === digest;
 }
 
 /**

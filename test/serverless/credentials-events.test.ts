@@ -3,8 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { createSecretCredentials, parseCredentialsSecret } from '../../lib/aws/credentials.js';
-import { putCompletionEvent, RUN_COMPLETED_DETAIL_TYPE, type CompletionDetail } from '../../lib/aws/events.js';
+import { createSecretCredentials, parseCredentialsSecret } from '../../lib/serverless/credentials.js';
+import { putCompletionEvent, RUN_COMPLETED_DETAIL_TYPE, type CompletionDetail } from '../../lib/serverless/events.js';
 import { RUN_COMPLETED } from '../../lib/infra/notifications.js';
 
 const sm = mockClient(SecretsManagerClient);

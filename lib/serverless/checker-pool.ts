@@ -1,5 +1,5 @@
 /**
- * The validator Lambda's validators: one per distinct run settings (TLS verification, platform
+ * The validator Lambda's checkers: one per distinct run settings (TLS verification, platform
  * filter, deep, attestations), built on first use and kept for `maxAgeMs` (default 1 h, so
  * rotated secrets and ECR tokens are picked up). Each run's settings are read from its run
  * record (`runs/<runId>/run.json`) once and remembered for the container's lifetime.
@@ -7,13 +7,13 @@
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { ContentCache, ObjectStore } from '../ports.js';
-import { createValidator, type Validator } from '../engine/validator.js';
+import { createImageChecker, type ImageChecker } from '../engine/image-checker.js';
 import { runKeys } from '../pipeline/run-layout.js';
 import { readJson, type RunRecord } from '../pipeline/run-record.js';
 import type { RegistryCredentials } from './credentials.js';
 import { AwsRuntimeError } from './errors.js';
 
-export interface ValidatorPoolOptions {
+export interface CheckerPoolOptions {
   readonly store: ObjectStore;
   readonly credentials: RegistryCredentials;
   readonly allowlist: readonly string[];
@@ -27,12 +27,12 @@ export interface ValidatorPoolOptions {
 
 const MAX_RUNS = 200;
 
-export class ValidatorPool {
+export class CheckerPool {
   private readonly settings = new Map<string, Promise<RunSettings>>();
-  private readonly validators = new Map<string, { v: Validator; at: number }>();
-  private retired: Validator[] = [];
+  private readonly checkers = new Map<string, { v: ImageChecker; at: number }>();
+  private retired: ImageChecker[] = [];
 
-  constructor(private readonly opts: ValidatorPoolOptions) {}
+  constructor(private readonly opts: CheckerPoolOptions) {}
 
   /** The settings of run `runId`. @throws AwsRuntimeError `LIST` when the run has no record. */
   settingsOf(runId: string): Promise<RunSettings> {
@@ -49,13 +49,13 @@ export class ValidatorPool {
     return p;
   }
 
-  private validatorFor(s: RunSettings): Validator {
+  private checkerFor(s: RunSettings): ImageChecker {
     const now = (this.opts.now ?? Date.now)();
     const key = JSON.stringify([s.tlsVerify, s.arch, s.os, s.deep, s.attestations]);
-    const found = this.validators.get(key);
+    const found = this.checkers.get(key);
     if (found && now - found.at < (this.opts.maxAgeMs ?? 3_600_000)) return found.v;
     if (found) this.retired.push(found.v);
-    const v = createValidator({
+    const v = createImageChecker({
       settings: s,
       sourceCredentials: this.opts.credentials.source,
       destCredentials: this.opts.credentials.destination,
@@ -64,16 +64,16 @@ export class ValidatorPool {
       timeoutMs: this.opts.timeoutMs,
       ...(this.opts.retry ? { retry: this.opts.retry } : {}),
     });
-    this.validators.set(key, { v, at: now });
+    this.checkers.set(key, { v, at: now });
     return v;
   }
 
   /** Validates `item` with its run's settings. */
   async validate(item: WorkItem): Promise<LineResult> {
-    return this.validatorFor(await this.settingsOf(item.runId)).validate(item);
+    return this.checkerFor(await this.settingsOf(item.runId)).validate(item);
   }
 
-  /** Closes validators replaced since the last call (call between batches). */
+  /** Closes checkers replaced since the last call (call between batches). */
   async closeRetired(): Promise<void> {
     const old = this.retired;
     this.retired = [];
@@ -81,8 +81,8 @@ export class ValidatorPool {
   }
 
   async close(): Promise<void> {
-    const all = [...this.validators.values()].map((e) => e.v);
-    this.validators.clear();
+    const all = [...this.checkers.values()].map((e) => e.v);
+    this.checkers.clear();
     await this.closeRetired();
     await Promise.allSettled(all.map((v) => v.close()));
   }

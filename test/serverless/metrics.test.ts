@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../lib/aws/metrics.js';
+import { createMetrics } from '../../lib/serverless/metrics.js';
 
 describe('EMF metrics', () => {
   it('writes one CloudWatch Embedded Metric Format line per flush, summing repeated names', () => {
@@ -46,7 +46,7 @@ describe('EMF metrics switch', () => {
 
 describe('logger level', () => {
   it('follows LOG_LEVEL set after the logger was created', async () => {
-    const { createLogger } = await import('../../lib/aws/logger.js');
+    const { createLogger } = await import('../../lib/serverless/logger.js');
     const lines: string[] = [];
     const log = createLogger({ write: (l) => lines.push(l) });
     const before = process.env.LOG_LEVEL;

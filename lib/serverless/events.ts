@@ -6,6 +6,7 @@
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { RunSummary } from '../pipeline/aggregate.js';
+import { runFailed } from '../core/report.js';
 import { AwsRuntimeError } from './errors.js';
 
 /** Must equal `RUN_COMPLETED` of lib/infra/notifications.ts (a test pins it). */
@@ -38,7 +39,7 @@ export interface CompletionDetail {
 
 export function outcomeOf(s: FinishedSummary): RunOutcome {
   if (s.fatal) return 'fatal';
-  return s.failed + s.errors + s.invalid > 0 ? 'failed' : 'passed';
+  return runFailed(s) ? 'failed' : 'passed';
 }
 
 export interface EventTarget {

@@ -9,10 +9,10 @@ import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { Credential } from '../registry/client.js';
 import type { RetryPolicy } from '../registry/net-errors.js';
 import { newRequestStats, RegistryClient } from '../registry/client.js';
-import { validateImage } from '../validate/validate-image.js';
+import { checkImage } from '../check/check-image.js';
 import { formatReference } from '../core/ref.js';
 
-export interface ValidatorOptions {
+export interface ImageCheckerOptions {
   readonly settings: RunSettings;
   readonly sourceCredentials?: (registry: string) => Promise<Credential | undefined>;
   readonly destCredentials?: (registry: string) => Promise<Credential | undefined>;
@@ -30,7 +30,7 @@ export interface ValidatorOptions {
   readonly requestTimeoutMs?: number;
 }
 
-export interface Validator {
+export interface ImageChecker {
   validate(item: WorkItem): Promise<LineResult>;
   close(): Promise<void>;
 }
@@ -53,7 +53,7 @@ function timeout(ms: number, item: WorkItem): { promise: Promise<LineResult>; ca
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
-export function createValidator(opts: ValidatorOptions): Validator {
+export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
   const common = {
     tlsVerify: opts.settings.tlsVerify,
     ca: opts.ca,
@@ -72,7 +72,7 @@ export function createValidator(opts: ValidatorOptions): Validator {
       const stats: RequestStats = newRequestStats();
       const limit = timeout(opts.timeoutMs, item);
       const result = await Promise.race([
-        validateImage(item, {
+        checkImage(item, {
           source: source.reader(stats),
           destination: destination.reader(stats),
           filter,

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
-import { isNewer, publishLatest } from '../../lib/aws/latest.js';
-import { S3ContentCache } from '../../lib/aws/s3-cache.js';
+import { isNewer, publishLatest } from '../../lib/serverless/latest.js';
+import { S3ContentCache } from '../../lib/serverless/s3-cache.js';
 import { startS3, type S3Fixture } from '../helpers/s3.js';
 
 describe('publishLatest on s3rver', () => {

@@ -3,7 +3,7 @@ import { MirrorValidateError } from '../../lib/core/errors.js';
 import { parseManifest } from '../../lib/core/manifest.js';
 import { DOCKER_LIST, DOCKER_V1_SIGNED, DOCKER_V2, OCI_INDEX, OCI_MANIFEST } from '../../lib/core/media-types.js';
 import type { ImageRef, PlatformFilter } from '../../lib/core/types.js';
-import { validateImage, type ValidateDeps } from '../../lib/validate/validate-image.js';
+import { checkImage, type CheckDeps } from '../../lib/check/check-image.js';
 import { FakeReader, MemoryCache } from '../helpers/fake-reader.js';
 import { digestOf, encode, fakeDigest, fixtureBytes } from '../helpers/manifest-fixtures.js';
 
@@ -27,14 +27,14 @@ function setup(srcName: string, dstName: string | null, mediaTypes: [string, str
     destination.putManifest(DST, fixtureBytes(dstName), mediaTypes[1], '1.25');
     for (const c of children(dstName)) destination.putManifestAt(DST, c.digest, encode({ child: c.digest }), OCI_MANIFEST);
   }
-  const deps = (over: Partial<ValidateDeps> = {}): ValidateDeps => ({ source, destination, filter: FILTER, deep: false, ...over });
+  const deps = (over: Partial<CheckDeps> = {}): CheckDeps => ({ source, destination, filter: FILTER, deep: false, ...over });
   return { source, destination, deps };
 }
 
-describe('validateImage: lists', () => {
+describe('checkImage: lists', () => {
   it('PASSes identical lists with one source HEAD, one destination GET and one HEAD per filtered child', async () => {
     const { source, destination, deps } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r).toMatchObject({ line: 3, input: 'nginx:1.25', status: 'PASS', code: null });
     expect(r.message).toBe('[docker.io/library/nginx:1.25] == [reg.example/library/nginx:1.25]');
     expect(source.count('headManifest')).toBe(1);
@@ -46,13 +46,13 @@ describe('validateImage: lists', () => {
   it('GETs the source by digest once when the top digests differ, and caches it', async () => {
     const { source, deps } = setup('oci-index.json', 'oci-dst-manifest-list.json', [OCI_INDEX, DOCKER_LIST]);
     const cache = new MemoryCache();
-    const first = await validateImage(ITEM, deps({ cache }));
+    const first = await checkImage(ITEM, deps({ cache }));
     expect(first.status).toBe('PASS');
     const digest = digestOf(fixtureBytes('oci-index.json'));
     expect(source.calls.filter((c) => c.method === 'getManifest').map((c) => c.reference)).toEqual([digest]);
     expect(cache.entries.has(digest)).toBe(true);
 
-    const second = await validateImage(ITEM, deps({ cache }));
+    const second = await checkImage(ITEM, deps({ cache }));
     expect(second.status).toBe('PASS');
     expect(source.count('getManifest')).toBe(1);
   });
@@ -61,20 +61,20 @@ describe('validateImage: lists', () => {
     const { source, deps } = setup('oci-index.json', 'oci-dst-manifest-list.json', [OCI_INDEX, DOCKER_LIST]);
     const cache = new MemoryCache();
     cache.entries.set(digestOf(fixtureBytes('oci-index.json')), encode({ not: 'it' }));
-    expect((await validateImage(ITEM, deps({ cache }))).status).toBe('PASS');
+    expect((await checkImage(ITEM, deps({ cache }))).status).toBe('PASS');
     expect(source.count('getManifest')).toBe(1);
   });
 
   it('does not HEAD the source when the line pins a digest', async () => {
     const { source, deps } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
     const pinned = { ...ITEM, source: { ...SRC, digest: digestOf(fixtureBytes('s2v2-list.json')) } };
-    expect((await validateImage(pinned, deps())).status).toBe('PASS');
+    expect((await checkImage(pinned, deps())).status).toBe('PASS');
     expect(source.calls).toEqual([]);
   });
 
   it('FAILs a list mismatch with srcSpec and dstSpec', async () => {
     const { deps } = setup('s2v2-list.json', 'oci-index.json', [DOCKER_LIST, OCI_INDEX]);
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r.status).toBe('FAILED');
     expect(r.code).toBe('DIGEST_MISMATCH');
     expect(r.srcSpec).toHaveLength(2);
@@ -88,7 +88,7 @@ describe('validateImage: lists', () => {
     destination.putManifest(DST, fixtureBytes('oci-index.json'), OCI_INDEX, '1.25');
     const [amd, arm] = children('oci-index.json');
     destination.putManifestAt(DST, amd!.digest, encode({}), OCI_MANIFEST);
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe('FAILED');
     expect(r.code).toBe('CHILD_MISSING');
     expect(r.message).toContain(arm!.digest);
@@ -98,19 +98,19 @@ describe('validateImage: lists', () => {
 
   it('SKIPs a source without a matching platform even when the destination is absent', async () => {
     const { deps } = setup('s2v2-list.json', null, [DOCKER_LIST, DOCKER_LIST]);
-    const r = await validateImage(ITEM, deps({ filter: { ...FILTER, arch: ['ppc64le'] } }));
+    const r = await checkImage(ITEM, deps({ filter: { ...FILTER, arch: ['ppc64le'] } }));
     expect(r).toMatchObject({ status: 'SKIPPED', code: 'NO_MATCHING_PLATFORM' });
   });
 
   it('FAILs DEST_NOT_FOUND when the destination is absent', async () => {
     const { source, deps } = setup('s2v2-list.json', null, [DOCKER_LIST, DOCKER_LIST]);
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r).toMatchObject({ status: 'FAILED', code: 'DEST_NOT_FOUND', message: 'destination manifest does not exist' });
     expect(source.count('getManifest')).toBe(1);
   });
 });
 
-describe('validateImage: --deep', () => {
+describe('checkImage: --deep', () => {
   function deepSetup(omitBlob?: string, omitArmChild = false) {
     const source = new FakeReader();
     const destination = new FakeReader();
@@ -146,7 +146,7 @@ describe('validateImage: --deep', () => {
 
   it('GETs each child instead of HEAD and HEADs every distinct non-foreign blob once', async () => {
     const { source, destination } = deepSetup();
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: true });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: true });
     expect(r.status).toBe('PASS');
     expect(destination.count('headManifest')).toBe(0);
     expect(destination.count('getManifest')).toBe(3);
@@ -155,7 +155,7 @@ describe('validateImage: --deep', () => {
 
   it('FAILs BLOB_MISSING naming the blob and platform', async () => {
     const { source, destination } = deepSetup(fakeDigest('arm-layer'));
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: true });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: true });
     expect(r.status).toBe('FAILED');
     expect(r.code).toBe('BLOB_MISSING');
     expect(r.message).toContain(fakeDigest('arm-layer'));
@@ -164,13 +164,13 @@ describe('validateImage: --deep', () => {
 
   it('FAILs CHILD_MISSING when a child GET is 404', async () => {
     const { source, destination } = deepSetup(undefined, true);
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: true });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: true });
     expect(r.code).toBe('CHILD_MISSING');
     expect(destination.count('headBlob')).toBe(0);
   });
 });
 
-describe('validateImage: single image and schema1 sources', () => {
+describe('checkImage: single image and schema1 sources', () => {
   // s2v2.json with its config digest pointing at the real bytes of s2v2-config.json (arm64 v8).
   const configDigest = digestOf(fixtureBytes('s2v2-config.json'));
   const body = JSON.parse(new TextDecoder().decode(fixtureBytes('s2v2.json'))) as { config: { digest: string } };
@@ -195,7 +195,7 @@ describe('validateImage: single image and schema1 sources', () => {
 
   it('PASSes a one-entry list: source config fetched once, child HEADed once', async () => {
     const { source, destination } = single('list');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe('PASS');
     expect(source.count('getBlob')).toBe(1);
     expect(source.count('getManifest')).toBe(1);
@@ -204,7 +204,7 @@ describe('validateImage: single image and schema1 sources', () => {
 
   it('PASSes the same digest with no source GET at all and no child HEAD', async () => {
     const { source, destination } = single('same');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe('PASS');
     expect(source.calls.map((c) => c.method)).toEqual(['headManifest']);
     expect(destination.count('getBlob')).toBe(1);
@@ -214,15 +214,15 @@ describe('validateImage: single image and schema1 sources', () => {
   it('takes the config from the cache on a re-run', async () => {
     const { source, destination } = single('list');
     const cache = new MemoryCache();
-    await validateImage(ITEM, { source, destination, filter: FILTER, deep: false, cache });
-    await validateImage(ITEM, { source, destination, filter: FILTER, deep: false, cache });
+    await checkImage(ITEM, { source, destination, filter: FILTER, deep: false, cache });
+    await checkImage(ITEM, { source, destination, filter: FILTER, deep: false, cache });
     expect(source.count('getBlob')).toBe(1);
     expect(source.count('getManifest')).toBe(1);
   });
 
   it('with --deep and the same digest, HEADs the config and layers of the destination manifest', async () => {
     const { source, destination } = single('same');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: true });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: true });
     expect(r.code).toBe('BLOB_MISSING');
     const layers = parseManifest(fixtureBytes('s2v2.json'));
     expect(destination.count('headBlob')).toBe(layers.kind === 'image' ? layers.layers.length + 1 : -1);
@@ -232,19 +232,19 @@ describe('validateImage: single image and schema1 sources', () => {
     const { source, destination } = single('list');
     const list = encode({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: DOCKER_V2, digest: digestOf(manifest), size: 1, platform: { architecture: 'arm64', os: 'linux' } }] });
     destination.putManifest(DST, list, DOCKER_LIST, '1.25');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'FAILED', code: 'PLATFORM_MISMATCH', message: 'source variant "v8" != dest variant ""' });
   });
 
   it('FAILs DEST_LIST_LENGTH for a two-entry list', async () => {
     const { source, destination } = single('two');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'FAILED', code: 'DEST_LIST_LENGTH', message: 'destination manifest list length should be 1' });
   });
 
   it('SKIPs a single image whose config platform is filtered out', async () => {
     const { source, destination } = single('list');
-    const r = await validateImage(ITEM, { source, destination, filter: { ...FILTER, arch: ['amd64'] }, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: { ...FILTER, arch: ['amd64'] }, deep: false });
     expect(r.status).toBe('SKIPPED');
     expect(destination.count('headManifest')).toBe(0);
   });
@@ -256,19 +256,19 @@ describe('validateImage: single image and schema1 sources', () => {
     const child = fakeDigest('converted');
     destination.putManifest(DST, encode({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: DOCKER_V2, digest: child, size: 1, platform: { architecture: 'amd64', os: 'linux' } }] }), DOCKER_LIST, '1.25');
     destination.putManifestAt(DST, child, encode({}), DOCKER_V2);
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe('PASS');
     expect(destination.calls.filter((c) => c.method === 'headManifest').map((c) => c.reference)).toEqual([child]);
   });
 });
 
-describe('validateImage: fail-closed errors', () => {
+describe('checkImage: fail-closed errors', () => {
   const secret = 'Bearer eyJhbGciOi.secret-token';
 
   it('reports a destination AUTH error as ERROR AUTH, never DEST_NOT_FOUND', async () => {
     const { destination, deps } = setup('s2v2-list.json', null, [DOCKER_LIST, DOCKER_LIST]);
     destination.fail('getManifest', '1.25', new MirrorValidateError('AUTH', `401 from reg.example with ${secret}`));
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r.status).toBe('ERROR');
     expect(r.code).toBe('AUTH');
     expect(r.message.startsWith('destination: ')).toBe(true);
@@ -278,14 +278,14 @@ describe('validateImage: fail-closed errors', () => {
   it('reports a source RATE_LIMITED as ERROR RATE_LIMITED', async () => {
     const { source, deps } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
     source.fail('headManifest', '1.25', new MirrorValidateError('RATE_LIMITED', '429 Too Many Requests'));
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r).toMatchObject({ status: 'ERROR', code: 'RATE_LIMITED', message: 'source: 429 Too Many Requests' });
   });
 
   it('reports a missing source as ERROR SOURCE_ERROR', async () => {
     const source = new FakeReader();
     const { destination } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'ERROR', code: 'SOURCE_ERROR', message: 'source manifest does not exist' });
   });
 
@@ -293,14 +293,14 @@ describe('validateImage: fail-closed errors', () => {
     const { destination, deps } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
     const [first] = children('s2v2-list.json');
     destination.fail('headManifest', first!.digest, new MirrorValidateError('NETWORK', 'connection reset'));
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r).toMatchObject({ status: 'ERROR', code: 'NETWORK', message: 'destination: connection reset' });
   });
 
   it('maps an uncoded exception to NETWORK and keeps URL credentials out', async () => {
     const { source, deps } = setup('s2v2-list.json', 's2v2-list.json', [DOCKER_LIST, DOCKER_LIST]);
     source.fail('headManifest', '1.25', new Error('connect ECONNREFUSED https://bob:hunter2@docker.io/v2/'));
-    const r = await validateImage(ITEM, deps());
+    const r = await checkImage(ITEM, deps());
     expect(r.code).toBe('NETWORK');
     expect(r.message).not.toContain('hunter2');
   });
@@ -310,7 +310,7 @@ describe('validateImage: fail-closed errors', () => {
     const destination = new FakeReader();
     source.putManifest(SRC, fixtureBytes('s2v2-list.json'), DOCKER_LIST, '1.25');
     destination.putManifest(DST, new TextEncoder().encode('{"manifests": ['), DOCKER_LIST, '1.25');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'ERROR', code: 'MALFORMED' });
     expect(r.message.startsWith('destination: ')).toBe(true);
   });
@@ -320,7 +320,7 @@ describe('validateImage: fail-closed errors', () => {
     const destination = new FakeReader();
     source.putManifest(SRC, fixtureBytes('s2v2-list.json'), DOCKER_LIST, '1.25');
     destination.putManifest(DST, encode({ mediaType: 'application/vnd.example.thing+json' }), 'application/vnd.example.thing+json', '1.25');
-    const r = await validateImage(ITEM, { source, destination, filter: FILTER, deep: false });
+    const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r).toMatchObject({ status: 'FAILED', code: 'DEST_MEDIA_TYPE', message: 'destination manifest MIME type unknown: application/vnd.example.thing+json' });
   });
 });
