@@ -70,6 +70,7 @@ export function buildProgram(): Command {
     .option('--report <file>', 'write a report of every line: .json, .xml (JUnit) or .html; repeatable', collect, [] as string[])
     .option('--deep', 'also check that config and layer blobs exist in the destination', false)
     .option('--attestations', 'compare attestation manifests too', false)
+    .option('--signatures', 'require the source\'s cosign signature tags and OCI referrers at the destination', false)
     .option('--tls-verify [bool]', 'verify TLS certificates; false also allows plain HTTP', 'true')
     .option('--ca-file <path>', 'extra CA certificate(s) to trust, PEM')
     .option('--cache-dir <dir>', 'content-addressed manifest cache directory')
@@ -163,6 +164,7 @@ export function configFromOptions(o: Record<string, unknown>, env: NodeJS.Proces
       os,
       deep: Boolean(o.deep),
       attestations: Boolean(o.attestations),
+      signatures: Boolean(o.signatures),
       tlsVerify: parseBool(o.tlsVerify as string | boolean | undefined, '--tls-verify'),
     },
   };

@@ -80,6 +80,7 @@ function settingsMetadata(cmd: Command, cfg: CliConfig): Record<string, string> 
   if (given('defaultProject')) meta['default-project'] = s.defaultProject;
   if (given('deep')) meta.deep = String(s.deep);
   if (given('attestations')) meta.attestations = String(s.attestations);
+  if (given('signatures')) meta.signatures = String(s.signatures);
   if (given('tlsVerify')) meta['tls-verify'] = String(s.tlsVerify);
   return meta;
 }

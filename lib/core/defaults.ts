@@ -12,6 +12,7 @@ export const DEFAULT_SETTINGS: RunSettings = Object.freeze({
   os: Object.freeze(['linux', 'windows']),
   deep: false,
   attestations: false,
+  signatures: false,
   tlsVerify: true,
 });
 

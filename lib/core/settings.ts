@@ -19,6 +19,11 @@ export interface RunSettings {
   readonly deep: boolean;
   /** Compare attestation manifests too. */
   readonly attestations: boolean;
+  /**
+   * Require the source's cosign tags (`sha256-<hex>.sig/.att/.sbom`) and OCI 1.1 referrers of
+   * every validated digest at the destination with the same digests.
+   */
+  readonly signatures: boolean;
   /** `--tls-verify`, default true. false: accept self-signed certificates, fall back to HTTP. */
   readonly tlsVerify: boolean;
 }

@@ -34,6 +34,7 @@ export interface PipelineConfig {
   readonly defaultProject: string;
   readonly deep: boolean;
   readonly attestations: boolean;
+  readonly signatures: boolean;
   /** Maximum concurrent validator invocations (SQS event source `maxConcurrency`, 2..1000). */
   readonly jobs: number;
   /** Work messages per validator invocation (1..10). */
@@ -63,7 +64,7 @@ export type PipelineConfigInput = { readonly [K in keyof PipelineConfig]?: unkno
 /** Every key read from context, in documentation order. */
 export const CONFIG_KEYS: readonly (keyof PipelineConfig)[] = [
   'sourceRegistry', 'destRegistry', 'registries', 'arch', 'os', 'defaultProject', 'deep', 'attestations',
-  'jobs', 'batchSize', 'validatorTimeoutSeconds', 'maxReceiveCount', 'schedules', 'secretName', 'ecrRegistries',
+  'signatures', 'jobs', 'batchSize', 'validatorTimeoutSeconds', 'maxReceiveCount', 'schedules', 'secretName', 'ecrRegistries',
   'notificationEmail', 'eventBusName', 'runDeadlineMinutes', 'runsRetentionDays', 'inputPrefix',
   'logRetentionDays', 'tracing',
 ];
@@ -152,6 +153,7 @@ export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig 
     defaultProject: project(raw.defaultProject) ?? DEFAULT_SETTINGS.defaultProject,
     deep: bool('deep', raw.deep, DEFAULT_SETTINGS.deep),
     attestations: bool('attestations', raw.attestations, DEFAULT_SETTINGS.attestations),
+    signatures: bool('signatures', raw.signatures, DEFAULT_SETTINGS.signatures),
     jobs: int('jobs', raw.jobs, SERVERLESS_JOBS, 2, 1000),
     batchSize: int('batchSize', raw.batchSize, BATCH_SIZE, 1, 10),
     validatorTimeoutSeconds,

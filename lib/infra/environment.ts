@@ -31,6 +31,7 @@ export function commonEnvironment(c: PipelineConfig, r: EnvironmentResources): R
     DEFAULT_PROJECT: c.defaultProject,
     DEEP: String(c.deep),
     ATTESTATIONS: String(c.attestations),
+    SIGNATURES: String(c.signatures),
     MAX_RECEIVE_COUNT: String(c.maxReceiveCount),
     RUN_DEADLINE_MINUTES: String(c.runDeadlineMinutes),
     EVENT_BUS_NAME: r.eventBusName,

@@ -63,6 +63,7 @@ export function runFacts(report: JsonReport): string {
     ['Operating systems', str(st.os)],
     ['Deep (blobs)', str(st.deep)],
     ['Attestations', str(st.attestations)],
+    ['Signatures', str(st.signatures)],
     ['TLS verify', str(st.tlsVerify)],
     ['Docker Hub quota left', report.rateLimitRemaining !== undefined ? `${report.rateLimitRemaining} pulls (last ratelimit-remaining seen)` : 'not seen'],
     ['Requests', report.requests ? Object.entries(report.requests).map(([k, v]) => `${k} ${v}`).join(', ') : undefined],

@@ -1,6 +1,6 @@
 /**
  * The validator Lambda's checkers: one per distinct run settings (TLS verification, platform
- * filter, deep, attestations), built on first use and kept for `maxAgeMs` (default 1 h, so
+ * filter, deep, attestations, signatures), built on first use and kept for `maxAgeMs` (default 1 h, so
  * rotated secrets and ECR tokens are picked up). Each run's settings are read from its run
  * record (`runs/<runId>/run.json`) once and remembered for the container's lifetime.
  */
@@ -51,7 +51,7 @@ export class CheckerPool {
 
   private checkerFor(s: RunSettings): ImageChecker {
     const now = (this.opts.now ?? Date.now)();
-    const key = JSON.stringify([s.tlsVerify, s.arch, s.os, s.deep, s.attestations]);
+    const key = JSON.stringify([s.tlsVerify, s.arch, s.os, s.deep, s.attestations, s.signatures]);
     const found = this.checkers.get(key);
     if (found && now - found.at < (this.opts.maxAgeMs ?? 3_600_000)) return found.v;
     if (found) this.retired.push(found.v);

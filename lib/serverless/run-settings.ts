@@ -11,6 +11,7 @@
  * | `default-project` | `--default-project` | project for destinations without one |
  * | `deep` | `--deep` | `true`/`false` |
  * | `attestations` | `--attestations` | `true`/`false` |
+ * | `signatures` | `--signatures` | `true`/`false` |
  * | `tls-verify` | `--tls-verify` | `true`/`false`; `false` only where the stack allows it |
  *
  * On S3 these are user metadata (`aws s3 cp --metadata arch=amd64,deep=true`, i.e. the headers
@@ -22,7 +23,8 @@ import { isProjectPath } from '../core/ref.js';
 import type { RunSettings } from '../core/settings.js';
 import { AwsRuntimeError } from './errors.js';
 
-export const SETTING_NAMES = ['source', 'destination', 'arch', 'os', 'default-project', 'deep', 'attestations', 'tls-verify'] as const;
+export const SETTING_NAMES = ['source', 'destination', 'arch', 'os', 'default-project', 'deep', 'attestations', 'signatures',
+  'tls-verify'] as const;
 export type SettingName = (typeof SETTING_NAMES)[number];
 
 /** Raw overrides: strings from S3 metadata; strings, booleans or string arrays from a schedule input. */
@@ -100,6 +102,7 @@ export function resolveRunSettings(defaults: RunSettings, overrides: RunOverride
       }
       case 'deep': out.deep = flag(opts, name, v); break;
       case 'attestations': out.attestations = flag(opts, name, v); break;
+      case 'signatures': out.signatures = flag(opts, name, v); break;
       case 'tls-verify': {
         const verify = flag(opts, name, v);
         if (!verify && !opts.allowInsecureTls) {

@@ -7,7 +7,7 @@
  * | variable | used by | meaning |
  * |---|---|---|
  * | `BUCKET`, `INPUT_PREFIX` | all | the pipeline bucket and where lists are dropped |
- * | `SOURCE_REGISTRY`, `DEST_REGISTRY`, `ARCH`, `OS`, `DEFAULT_PROJECT`, `DEEP`, `ATTESTATIONS` | all | run-setting defaults |
+ * | `SOURCE_REGISTRY`, `DEST_REGISTRY`, `ARCH`, `OS`, `DEFAULT_PROJECT`, `DEEP`, `ATTESTATIONS`, `SIGNATURES` | all | run-setting defaults |
  * | `TLS_VERIFY` (optional, default `true`) | all | stack default of `--tls-verify` |
  * | `ALLOW_INSECURE_TLS` (optional, default `false`) | splitter | lets a run set `tls-verify=false` |
  * | `MAX_RECEIVE_COUNT` | validator, sweeper | the work queue's redrive `maxReceiveCount` |
@@ -122,6 +122,7 @@ export function readRuntimeConfig(role: HandlerRole, env: Env = process.env): Ru
     os: list(env, 'OS', DEFAULT_SETTINGS.os),
     deep: bool(env, 'DEEP', DEFAULT_SETTINGS.deep),
     attestations: bool(env, 'ATTESTATIONS', DEFAULT_SETTINGS.attestations),
+    signatures: bool(env, 'SIGNATURES', DEFAULT_SETTINGS.signatures),
     tlsVerify: bool(env, 'TLS_VERIFY', DEFAULT_SETTINGS.tlsVerify),
   };
   return {

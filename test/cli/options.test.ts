@@ -12,7 +12,7 @@ describe('parseCli', () => {
     expect(cfg.jobs).toBe(1);
     expect(cfg.settings).toMatchObject({
       arch: ['amd64', 'arm64'], os: ['linux', 'windows'], defaultProject: 'library',
-      tlsVerify: true, deep: false, attestations: false,
+      tlsVerify: true, deep: false, attestations: false, signatures: false,
     });
     expect(cfg.settings.sourceRegistry).toBeUndefined();
     expect(cfg.cacheDir).toBe('/home/u/.cache/mirror-validate');
@@ -22,7 +22,7 @@ describe('parseCli', () => {
     const cfg = parseCli([
       '-f', 'l.txt', '-s', 'docker.io', '-d', 'reg.example.com', '-a', 'amd64, arm', '--os', 'linux',
       '-j', '10', '-o', 'bad.txt', '--report', 'r.json', '--tls-verify=false', '--deep', '--attestations',
-      '--default-project', 'mirror', '--debug', '--no-cache', '--timeout', '30',
+      '--signatures', '--default-project', 'mirror', '--debug', '--no-cache', '--timeout', '30',
     ], {});
     expect(cfg).toMatchObject({
       file: 'l.txt', failedFile: 'bad.txt', reportFiles: ['r.json'], jobs: 10, debug: true, timeoutSeconds: 30,
@@ -30,7 +30,7 @@ describe('parseCli', () => {
     });
     expect(cfg.settings).toMatchObject({
       sourceRegistry: 'docker.io', destRegistry: 'reg.example.com', arch: ['amd64', 'arm'], os: ['linux'],
-      tlsVerify: false, deep: true, attestations: true, defaultProject: 'mirror',
+      tlsVerify: false, deep: true, attestations: true, signatures: true, defaultProject: 'mirror',
     });
   });
 

@@ -10,8 +10,8 @@ describe('parseSubmit', () => {
   });
 
   it.each([
-    [['--os', 'linux', '--default-project', 'mirror', '--tls-verify=false', '--attestations', '-s', 'docker.io'],
-      { os: 'linux', 'default-project': 'mirror', 'tls-verify': 'false', attestations: 'true', source: 'docker.io' }],
+    [['--os', 'linux', '--default-project', 'mirror', '--tls-verify=false', '--attestations', '--signatures', '-s', 'docker.io'],
+      { os: 'linux', 'default-project': 'mirror', 'tls-verify': 'false', attestations: 'true', signatures: 'true', source: 'docker.io' }],
     [[], {}],
   ])('metadata of %j', (flags, metadata) => {
     expect(parseSubmit(['-f', 'l', '--bucket', 'b', ...flags], {}).metadata).toEqual(metadata);

@@ -16,6 +16,7 @@ describe('resolvePipelineConfig: defaults', () => {
       defaultProject: 'library',
       deep: false,
       attestations: false,
+      signatures: false,
       jobs: 10,
       batchSize: 5,
       validatorTimeoutSeconds: 120,

@@ -132,7 +132,7 @@ describe.each([
 
   it('sets the environment each handler reads', () => {
     const env = (name: Name) => (fnByName(t, name)[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const common = ['BUCKET', 'INPUT_PREFIX', 'ARCH', 'OS', 'DEFAULT_PROJECT', 'DEEP', 'ATTESTATIONS', 'MAX_RECEIVE_COUNT',
+    const common = ['BUCKET', 'INPUT_PREFIX', 'ARCH', 'OS', 'DEFAULT_PROJECT', 'DEEP', 'ATTESTATIONS', 'SIGNATURES', 'MAX_RECEIVE_COUNT',
       'RUN_DEADLINE_MINUTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE', 'POWERTOOLS_SERVICE_NAME'];
     for (const name of NAMES) expect(Object.keys(env(name))).toEqual(expect.arrayContaining(common));
     expect(Object.keys(env('splitter'))).toEqual(expect.arrayContaining(['QUEUE_URL', 'PROGRESS_QUEUE_URL']));

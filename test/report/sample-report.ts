@@ -33,7 +33,7 @@ export const SAMPLE_RESULTS: LineResult[] = [
 
 export const SAMPLE_SETTINGS = {
   sourceRegistry: 'docker.io', destRegistry: 'mirror.local', defaultProject: 'library',
-  arch: ['amd64', 'arm64'], os: ['linux'], deep: false, attestations: false, tlsVerify: true,
+  arch: ['amd64', 'arm64'], os: ['linux'], deep: false, attestations: false, signatures: false, tlsVerify: true,
 };
 
 /** The JSON report of {@link SAMPLE_RESULTS}. */

@@ -10,10 +10,10 @@ const base = {
 
 describe('readRuntimeConfig', () => {
   it('reads defaults and resources from the stack variables', () => {
-    const c = readRuntimeConfig('validator', { ...base, ARCH: 'amd64', DEEP: 'true', DEST_REGISTRY: 'harbor.example.com' });
+    const c = readRuntimeConfig('validator', { ...base, ARCH: 'amd64', DEEP: 'true', SIGNATURES: 'true', DEST_REGISTRY: 'harbor.example.com' });
     expect(c.allowlist).toEqual(['docker.io', 'ghcr.io']);
     expect(c.maxReceiveCount).toBe(4);
-    expect(c.defaults).toEqual({ ...DEFAULT_SETTINGS, arch: ['amd64'], deep: true, destRegistry: 'harbor.example.com' });
+    expect(c.defaults).toEqual({ ...DEFAULT_SETTINGS, arch: ['amd64'], deep: true, signatures: true, destRegistry: 'harbor.example.com' });
     expect(c.allowInsecureTls).toBe(false);
   });
 
@@ -52,11 +52,11 @@ describe('resolveRunSettings', () => {
   it('applies metadata named like the CLI flags', () => {
     const s = resolveRunSettings(DEFAULT_SETTINGS, {
       source: 'mirror.gcr.io', destination: 'harbor.example.com:8443/proj', arch: 'AMD64, arm', os: 'linux',
-      'default-project': 'team', deep: 'true', attestations: 'false', 'tls-verify': 'true',
+      'default-project': 'team', deep: 'true', attestations: 'false', signatures: 'TRUE', 'tls-verify': 'true',
     }, opts);
     expect(s).toEqual({
       sourceRegistry: 'mirror.gcr.io', destRegistry: 'harbor.example.com:8443/proj', arch: ['amd64', 'arm'], os: ['linux'],
-      defaultProject: 'team', deep: true, attestations: false, tlsVerify: true,
+      defaultProject: 'team', deep: true, attestations: false, signatures: true, tlsVerify: true,
     });
   });
 
@@ -67,6 +67,7 @@ describe('resolveRunSettings', () => {
   it.each([
     [{ defaultproject: 'x' }, /unknown run setting "defaultproject" in the S3 metadata of lists\/a.txt/],
     [{ deep: 'maybe' }, /invalid run setting "deep" .*expected true or false/],
+    [{ signatures: 'yes' }, /invalid run setting "signatures" .*expected true or false/],
     [{ arch: '' }, /invalid run setting "arch"/],
     [{ destination: 'https://x' }, /invalid run setting "destination"/],
     [{ 'default-project': 'Team' }, /invalid run setting "default-project"/],
