@@ -6,6 +6,7 @@
  */
 import { rm, writeFile } from 'node:fs/promises';
 import { runFailed, type JsonReport, type Summary } from '../core/report.js';
+import { checkJsonReport } from '../core/report-shape.js';
 import type { ObjectStore } from '../ports.js';
 import { FAILED_FILE_NAME } from '../pipeline/run-layout.js';
 import { readJson } from '../pipeline/run-record.js';
@@ -26,15 +27,43 @@ export interface FinishedRun {
   readonly failed: string | null;
 }
 
-/** Reads the outputs under `prefix` (ending in `/`); null when there are none. */
+/**
+ * Reads the outputs under `prefix` (ending in `/`); null when there are none. Their shape is
+ * checked before anything is rendered from them: a bucket is not trusted input.
+ *
+ * @throws CliError `REMOTE` naming the object and the first field that does not fit.
+ */
 export async function readFinished(store: ObjectStore, prefix: string): Promise<FinishedRun | null> {
   const [summary, report, failed] = await Promise.all([
-    readJson<RemoteSummary>(store, `${prefix}summary.json`),
-    readJson<JsonReport>(store, `${prefix}report.json`),
+    readJson<unknown>(store, `${prefix}summary.json`),
+    readJson<unknown>(store, `${prefix}report.json`),
     store.get(`${prefix}${FAILED_FILE_NAME}`),
   ]);
   if (!summary || !report) return null;
-  return { summary, report, failed: failed ? Buffer.from(failed).toString('utf8') : null };
+  const fail = (key: string) => (message: string) => new CliError('REMOTE', `${prefix}${key} is not a mirror-validate ${key}: ${message}`);
+  return {
+    summary: checkSummary(summary, fail('summary.json')),
+    report: checkJsonReport(report, fail('report.json')),
+    failed: failed ? Buffer.from(failed).toString('utf8') : null,
+  };
+}
+
+/** Checks the fields of `summary.json` that are printed or decide the exit code. */
+function checkSummary(value: unknown, fail: (message: string) => Error): RemoteSummary {
+  const o = (typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {}) as Record<string, unknown>;
+  if (typeof o.runId !== 'string') throw fail('runId: expected a string');
+  for (const k of ['total', 'passed', 'failed', 'errors', 'skipped', 'invalid', 'durationMs']) {
+    if (typeof o[k] !== 'number' || !Number.isSafeInteger(o[k]) || (o[k] as number) < 0) throw fail(`${k}: expected a whole number ≥ 0`);
+  }
+  const fatal = o.fatal as Record<string, unknown> | undefined;
+  if (fatal !== undefined && (typeof fatal !== 'object' || fatal === null || typeof fatal.code !== 'string' || typeof fatal.message !== 'string')) {
+    throw fail('fatal: expected { code, message } strings');
+  }
+  const list = o.list as Record<string, unknown> | undefined;
+  if (list !== undefined && (typeof list !== 'object' || list === null || !['name', 'key'].every((k) => list[k] === undefined || typeof list[k] === 'string'))) {
+    throw fail('list: expected { name, key } strings');
+  }
+  return value as RemoteSummary;
 }
 
 export interface LocalTargets {

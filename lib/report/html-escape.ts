@@ -2,9 +2,12 @@
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes `s` for HTML text and quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+/**
+ * Escapes `s` for HTML text and quoted attribute values. Numbers go through it too: a report
+ * read back from a bucket may carry a string where a count belongs.
+ */
+export function escapeHtml(s: string | number): string {
+  return String(s).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 /**

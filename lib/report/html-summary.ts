@@ -21,8 +21,8 @@ export function statusCount(report: JsonReport, status: Status): number {
 /** The status cards. */
 export function statusCards(report: JsonReport): string {
   const cards = STATUS_ORDER.map((s) =>
-    `<div class="card st-${s}"><div class="n">${statusCount(report, s)}</div><div class="l">${s}</div></div>`);
-  return `<div class="cards"><div class="card"><div class="n">${report.summary.total}</div><div class="l">TOTAL</div></div>${cards.join('')}</div>`;
+    `<div class="card st-${s}"><div class="n">${h(statusCount(report, s))}</div><div class="l">${s}</div></div>`);
+  return `<div class="cards"><div class="card"><div class="n">${h(report.summary.total)}</div><div class="l">TOTAL</div></div>${cards.join('')}</div>`;
 }
 
 /** Horizontal bars, one per status, proportional to the count. */
@@ -35,8 +35,8 @@ export function statusChart(report: JsonReport): string {
     const pct = report.summary.total > 0 ? ((n / report.summary.total) * 100).toFixed(1) : '0.0';
     const y = i * rowH;
     return `<text x="0" y="${y + 17}" class="lbl">${s}</text>`
-      + `<rect x="80" y="${y + 4}" width="${w}" height="18" rx="3" class="bar st-${s}"><title>${s}: ${n}</title></rect>`
-      + `<text x="${86 + w}" y="${y + 17}" class="val">${n} (${pct}%)</text>`;
+      + `<rect x="80" y="${y + 4}" width="${h(w)}" height="18" rx="3" class="bar st-${s}"><title>${s}: ${h(n)}</title></rect>`
+      + `<text x="${h(86 + w)}" y="${y + 17}" class="val">${h(n)} (${h(pct)}%)</text>`;
   });
   const height = STATUS_ORDER.length * rowH;
   return `<svg id="mv-chart" role="img" aria-label="lines by status" viewBox="0 0 440 ${height}" width="440" height="${height}">${bars.join('')}</svg>`;
@@ -86,7 +86,7 @@ export function codeTable(report: JsonReport): string {
   const rows = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([code, c]) => {
     const faq = faqFor(code);
     return `<tr><td><button type="button" class="codebtn" data-code="${h(code)}">${h(code)}</button></td>`
-      + `<td><span class="badge st-${h(c.status)}">${h(c.status)}</span></td><td class="num">${c.n}</td>`
+      + `<td><span class="badge st-${h(c.status)}">${h(c.status)}</span></td><td class="num">${h(c.n)}</td>`
       + `<td>${h(faq?.cause ?? '')}</td><td>${h(faq?.fix ?? '')}</td></tr>`;
   });
   return `<table class="codes"><thead><tr><th>Code</th><th>Status</th><th>Lines</th><th>Cause</th><th>Fix</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

@@ -1,10 +1,12 @@
 /**
  * The HTML report: one self-contained page (inline CSS, inline script, inline SVG chart, the
  * data as JSON in a `<script type="application/json">`). It loads nothing from anywhere, so it
- * opens offline and straight from S3; a Content-Security-Policy forbids any request anyway.
+ * opens offline and straight from S3; a Content-Security-Policy forbids any request anyway and
+ * lets only that one script run (by its sha256), never an inline handler or injected script.
  * The line table renders only its visible rows, so 100,000 lines stay a small DOM.
  * Pure string building: no I/O.
  */
+import { createHash } from 'node:crypto';
 import { attentionCount, runFailed, type JsonReport } from '../core/report.js';
 import { embedJson, escapeHtml as h } from './html-escape.js';
 import { htmlData, STATUS_ORDER } from './html-data.js';
@@ -17,7 +19,9 @@ export interface HtmlOptions {
   readonly listName?: string;
 }
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** The page's one script is allowed by its hash: nothing injected into the page can run. */
+const SCRIPT_HASH = createHash('sha256').update(HTML_SCRIPT, 'utf8').digest('base64');
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:; base-uri 'none'; form-action 'none'`;
 
 /**
  * Renders `report` as a self-contained HTML page.
@@ -28,7 +32,7 @@ export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): st
   const s = report.summary;
   const verdict = runFailed(s) ? `${attentionCount(s)} lines need attention` : 'all lines passed or were skipped';
   const filters = STATUS_ORDER.map((st) =>
-    `<label><input type="checkbox" name="mv-status" value="${st}" checked> <span class="badge st-${st}">${st}</span> ${statusCount(report, st)}</label>`);
+    `<label><input type="checkbox" name="mv-status" value="${st}" checked> <span class="badge st-${st}">${st}</span> ${h(statusCount(report, st))}</label>`);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -39,7 +43,7 @@ export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): st
 <style>${HTML_STYLE}</style>
 </head>
 <body>
-<header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${s.total} lines, ${h(verdict)}</div></header>
+<header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${h(s.total)} lines, ${h(verdict)}</div></header>
 <main>
 <section id="mv-summary">
 ${statusCards(report)}
@@ -63,7 +67,7 @@ ${filters.join('\n')}
 <div id="mv-detail"><p class="muted">Select a line to see its details.</p></div>
 </section>
 <section id="mv-failures-section">
-<h2>Failed lines (<span id="mv-failed-count">${s.failed}</span>)</h2>
+<h2>Failed lines (<span id="mv-failed-count">${h(s.failed)}</span>)</h2>
 <p class="muted">Source and destination side by side; highlighted fields differ.</p>
 <div id="mv-failures"></div>
 <button type="button" class="more" id="mv-more" hidden>Show more</button>

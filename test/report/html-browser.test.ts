@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { renderHtmlReport } from '../../lib/report/html.js';
+import type { JsonReport } from '../../lib/core/report.js';
 import { artifactsDir, launchChromium, openPage, type OpenedPage } from '../helpers/browser.js';
 import { bigReport, sampleReport, XSS_INPUT } from './sample-report.js';
 
@@ -133,4 +134,43 @@ describe('HTML report with 100,000 lines', () => {
       await page.close();
     }
   }, 120_000);
+});
+
+describe('HTML report of a hostile report.json, under its hash-based CSP', () => {
+  const PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+  it('values of the wrong type (a count that is markup) are escaped: no script runs, the page works', async () => {
+    const sample = sampleReport();
+    // What a bucket could hold: strings where report.json has numbers (the renderer must not trust the types).
+    const report = {
+      ...sample, summary: { ...sample.summary, total: PWN, failed: PWN }, rateLimitRemaining: PWN, requests: { manifestHead: PWN },
+    } as unknown as JsonReport;
+    const { page, errors } = await open('hostile-values.html', renderHtmlReport(report, { listName: PWN }));
+    try {
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.locator('header .muted').textContent()).toContain(PWN);
+      expect(await countText(page)).toBe('Showing 9 of 9 lines');
+      // The chart's bar widths are NaN for such counts: Chromium says so; nothing else is logged.
+      expect(errors.filter((e) => !/attribute (width|x): Expected length, "NaN"/.test(e))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a script or handler that gets into the page anyway is blocked; the page\'s own script still runs', async () => {
+    const html = renderHtmlReport(sampleReport(), { listName: 'images.txt' })
+      .replace('<main>', `<main>${PWN}<div id="mv-inline" onclick="window.__pwned=3">x</div>`);
+    const { page, errors } = await open('injected.html', html);
+    try {
+      await page.click('#mv-inline');
+      expect(await page.evaluate('window.__pwned')).toBeUndefined();
+      expect(errors.filter((e) => /Content Security Policy/.test(e)).length).toBeGreaterThan(0);
+      expect(await countText(page)).toBe('Showing 9 of 9 lines');
+      await page.fill('#mv-search', 'REDIS');
+      await waitCount(page, 'Showing 1 of 9 lines');
+    } finally {
+      await page.close();
+    }
+  });
 });

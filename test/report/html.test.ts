@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { renderHtmlReport } from '../../lib/report/html.js';
 import { embedJson, escapeHtml } from '../../lib/report/html-escape.js';
@@ -19,6 +20,13 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/<link\b|<iframe\b|@import|url\(/i);
     expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script type="application/json" id="mv-data">', '<script>']);
     expect(html).toContain("default-src 'none'");
+  });
+
+  it('allows exactly its one inline script, by sha256, and no \'unsafe-inline\' script', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? '';
+    const scriptSrc = /script-src ([^;]*)/.exec(csp)?.[1];
+    const inline = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(scriptSrc).toBe(`'sha256-${createHash('sha256').update(inline).digest('base64')}'`);
   });
 
   it('embeds every line, and the hostile input cannot close the data block', () => {

@@ -1,0 +1,70 @@
+/**
+ * Shape check of a JSON report read back from somewhere we do not control (a bucket, a file):
+ * `status` and `fetch --report` re-render `report.json`, so every field the renderers use is
+ * checked to have its type before anything is written. The first mismatch is reported by its
+ * path (`results[3].line: expected a whole number ≥ 1`).
+ */
+import type { JsonReport } from './report.js';
+import type { Status } from './types.js';
+
+const STATUSES: readonly Status[] = ['PASS', 'FAILED', 'ERROR', 'SKIPPED', 'INVALID'];
+const COUNTS = ['total', 'passed', 'failed', 'errors', 'skipped', 'invalid', 'durationMs'] as const;
+/** Reason codes are upper-case identifiers (FAIL_CODES, ERROR_CODES and the others). */
+const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Checks `value`'s shape; `fail(message)` builds the error to throw (the caller's family). */
+export function checkJsonReport(value: unknown, fail: (message: string) => Error): JsonReport {
+  const bad = (path: string, expected: string): never => { throw fail(`${path}: expected ${expected}`); };
+  const count = (v: unknown, path: string, min = 0): void => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) bad(path, `a whole number ≥ ${min}`);
+  };
+  const optString = (o: Obj, key: string, path: string): void => {
+    if (o[key] !== undefined && typeof o[key] !== 'string') bad(`${path}.${key}`, 'a string');
+  };
+  const counts = (v: unknown, path: string): void => {
+    if (!isObj(v)) return bad(path, 'an object');
+    for (const [k, n] of Object.entries(v)) count(n, `${path}.${k}`);
+  };
+  const spec = (v: unknown, path: string): void => {
+    if (!Array.isArray(v)) return bad(path, 'an array');
+    v.forEach((e: unknown, i) => {
+      if (!isObj(e)) return bad(`${path}[${i}]`, 'an object');
+      if (typeof e.digest !== 'string') bad(`${path}[${i}].digest`, 'a string');
+      optString(e, 'mediaType', `${path}[${i}]`);
+      if (e.platform === undefined) return;
+      if (!isObj(e.platform)) return bad(`${path}[${i}].platform`, 'an object');
+      for (const k of ['architecture', 'os', 'variant', 'os.version']) optString(e.platform, k, `${path}[${i}].platform`);
+    });
+  };
+
+  if (!isObj(value)) return bad('report', 'a JSON object');
+  if (!isObj(value.summary)) return bad('summary', 'an object');
+  for (const k of COUNTS) count(value.summary[k], `summary.${k}`);
+  for (const k of ['runId', 'startedAt', 'finishedAt']) optString(value, k, 'report');
+  if (value.settings !== undefined && !isObj(value.settings)) bad('settings', 'an object');
+  if (value.requests !== undefined) counts(value.requests, 'requests');
+  if (value.rateLimitRemaining !== undefined) count(value.rateLimitRemaining, 'rateLimitRemaining');
+  if (!Array.isArray(value.results)) return bad('results', 'an array');
+  value.results.forEach((r: unknown, i) => {
+    const at = `results[${i}]`;
+    if (!isObj(r)) return bad(at, 'an object');
+    count(r.line, `${at}.line`, 1);
+    if (typeof r.input !== 'string') bad(`${at}.input`, 'a string');
+    if (typeof r.message !== 'string') bad(`${at}.message`, 'a string');
+    if (!STATUSES.includes(r.status as Status)) bad(`${at}.status`, `one of ${STATUSES.join(', ')}`);
+    if (r.code !== null && r.code !== undefined && (typeof r.code !== 'string' || !CODE.test(r.code))) {
+      bad(`${at}.code`, 'null or an upper-case reason code');
+    }
+    for (const k of ['source', 'destination']) optString(r, k, at);
+    for (const k of ['srcSpec', 'dstSpec']) if (r[k] !== undefined && r[k] !== null) spec(r[k], `${at}.${k}`);
+    for (const k of ['durationMs', 'rateLimitRemaining']) if (r[k] !== undefined) count(r[k], `${at}.${k}`);
+    if (r.requests !== undefined) counts(r.requests, `${at}.requests`);
+  });
+  return value as unknown as JsonReport;
+}
