@@ -54,6 +54,29 @@ export interface PutOptions {
   readonly ifNoneMatch?: boolean;
 }
 
+export interface ListOptions {
+  /** Only keys after this one in list order (exclusive), as S3's `StartAfter`; it need not exist. */
+  readonly startAfter?: string;
+}
+
+/** Options of a streamed put: no `ifNoneMatch` (a streamed object always replaces the key). */
+export type WriteOptions = Omit<PutOptions, 'ifNoneMatch'>;
+
+/**
+ * A streamed put, for objects too large to build in memory (reports of big runs). Chunks are
+ * written in order; the object appears, whole, only when `close()` resolves (S3 multipart upload,
+ * a renamed temporary file); until then readers see the key as it was. Memory is bounded by the
+ * adapter's part size, not by the object. After a failed `write`/`close`, call `abort()`.
+ */
+export interface ObjectWriter {
+  /** Resolves when the chunk is buffered or sent (backpressure: await it before the next). */
+  write(chunk: Uint8Array | string): Promise<void>;
+  /** Completes the object. */
+  close(): Promise<void>;
+  /** Discards what was written; the key keeps its previous content. Never throws. */
+  abort(): Promise<void>;
+}
+
 export interface ObjectInfo {
   readonly key: string;
   readonly size: number;
@@ -71,8 +94,10 @@ export interface ObjectStore {
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<boolean>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
-  /** Keys under `prefix`, in lexicographic order. */
-  list(prefix: string): AsyncIterable<string>;
+  /** Keys under `prefix`, in lexicographic order (after `options.startAfter`, when given). */
+  list(prefix: string, options?: ListOptions): AsyncIterable<string>;
+  /** Streamed put that replaces `key` on `close()`; see {@link ObjectWriter}. */
+  openWriter(key: string, options?: WriteOptions): ObjectWriter;
 }
 
 // ---------------------------------------------------------------- work queue

@@ -25,3 +25,35 @@ describe('S3ObjectStore against s3rver', () => {
     expect(seen).toContain('ObjectCreated:Put lists/x.txt');
   });
 });
+
+describe('S3ObjectStore streamed puts', () => {
+  function counted(partBytes: number): { store: S3ObjectStore; calls: string[] } {
+    const client = s3.client();
+    const calls: string[] = [];
+    client.middlewareStack.add((next, ctx) => async (args) => {
+      calls.push(String(ctx.commandName).replace(/Command$/, ''));
+      return next(args);
+    }, { step: 'initialize', name: 'countCommands' });
+    return { store: new S3ObjectStore({ bucket: 'bucket-a', client, partBytes }), calls };
+  }
+
+  it('sends a body smaller than a part with one PutObject', async () => {
+    const { store, calls } = counted(1024);
+    const w = store.openWriter('stream/small.txt');
+    await w.write('x'.repeat(600));
+    await w.write('y'.repeat(423));
+    await w.close();
+    expect(calls).toEqual(['PutObject']);
+    expect((await store.get('stream/small.txt'))!.length).toBe(1023);
+  });
+
+  it('sends a larger body as a multipart upload, one part at a time, and stores the raw bytes', async () => {
+    const { store, calls } = counted(1024);
+    const w = store.openWriter('stream/big.txt', { contentType: 'text/plain' });
+    const body = Array.from({ length: 50 }, (_, i) => `${String(i).padStart(4, '0')} ${'z'.repeat(95)}\n`).join('');
+    for (let i = 0; i < body.length; i += 100) await w.write(body.slice(i, i + 100));
+    await w.close();
+    expect(calls).toEqual(['CreateMultipartUpload', 'UploadPart', 'UploadPart', 'UploadPart', 'UploadPart', 'UploadPart', 'CompleteMultipartUpload']);
+    expect(Buffer.from((await store.get('stream/big.txt'))!).toString()).toBe(body);
+  });
+});

@@ -99,6 +99,67 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
       expect(await collect(store.list('zzz/'))).toEqual([]);
     });
 
+    it('lists only keys after startAfter (exclusive; it need not exist), across folders', async () => {
+      const keys = ['s/a/1', 's/a/2', 's/b/1', 's/b/2/x', 's/c', 's/d/1'];
+      for (const k of keys) await store.put(k, k);
+      expect(await collect(store.list('s/', { startAfter: 's/a/2' }))).toEqual(['s/b/1', 's/b/2/x', 's/c', 's/d/1']);
+      expect(await collect(store.list('s/', { startAfter: 's/b' }))).toEqual(['s/b/1', 's/b/2/x', 's/c', 's/d/1']);
+      expect(await collect(store.list('s/', { startAfter: 's/b/1z' }))).toEqual(['s/b/2/x', 's/c', 's/d/1']);
+      expect(await collect(store.list('s/b/', { startAfter: 's/a' }))).toEqual(['s/b/1', 's/b/2/x']);
+      expect(await collect(store.list('s/', { startAfter: 's/d/1' }))).toEqual([]);
+      expect(await collect(store.list('s/', { startAfter: '' }))).toEqual(keys);
+    });
+
+    it('openWriter: the object appears whole on close, with its metadata, replacing the old one', async () => {
+      await store.put('w/report.json', 'old');
+      const w = store.openWriter('w/report.json', { contentType: 'application/json', metadata: { run: 'r1' } });
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < 400; i++) {
+        const piece = i % 2 === 0 ? `line ${i} é ${'x'.repeat(i * 7)}\n` : Uint8Array.from({ length: 1000 + i }, (_, j) => (i + j) % 256);
+        pieces.push(Buffer.from(piece));
+        await w.write(piece);
+        if (i === 200) expect(text(await store.get('w/report.json'))).toBe('old');
+      }
+      await w.close();
+      const all = Buffer.concat(pieces);
+      expect(Buffer.compare(Buffer.from((await store.get('w/report.json'))!), all)).toBe(0);
+      expect(await store.head('w/report.json')).toMatchObject({ size: all.length, metadata: { run: 'r1' } });
+      await expect(w.write('more')).rejects.toMatchObject({ code: 'WRITER_CLOSED' });
+    });
+
+    it('openWriter: a small body, and an empty one, are written too', async () => {
+      const small = store.openWriter('w/small.txt');
+      await small.write('a');
+      await small.write(new Uint8Array());
+      await small.write('b\n');
+      await small.close();
+      expect(text(await store.get('w/small.txt'))).toBe('ab\n');
+      const empty = store.openWriter('w/empty.txt');
+      await empty.close();
+      expect(text(await store.get('w/empty.txt'))).toBe('');
+    });
+
+    it('openWriter: abort leaves the key as it was, after small and large writes', async () => {
+      await store.put('w/kept.txt', 'kept');
+      for (const size of [10, 200_000]) {
+        const w = store.openWriter('w/kept.txt');
+        await w.write('z'.repeat(size));
+        await w.abort();
+        await w.abort();
+        expect(text(await store.get('w/kept.txt'))).toBe('kept');
+        await expect(w.close()).rejects.toMatchObject({ code: 'WRITER_CLOSED' });
+      }
+      const fresh = store.openWriter('w/never.txt');
+      await fresh.write('x');
+      await fresh.abort();
+      expect(await store.head('w/never.txt')).toBeNull();
+      expect(await collect(store.list('w/'))).toEqual(['w/kept.txt']);
+    });
+
+    it('openWriter rejects an unsafe key', () => {
+      expect(() => store.openWriter('../x')).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+    });
+
     it('streams a large object in chunks that add up to the bytes put', async () => {
       const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);
       await store.put('lists/big.txt', big);

@@ -6,7 +6,8 @@ import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../../ports.js';
+import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
+import { MultipartWriter } from './s3-multipart.js';
 import { AdapterError } from '../errors.js';
 import { assertValidKey, toBytes } from '../object-key.js';
 
@@ -17,6 +18,8 @@ export interface S3StoreOptions {
   readonly client?: S3Client;
   /** Used when `client` is not given. Tests against s3rver need the checksum settings `WHEN_REQUIRED`. */
   readonly clientConfig?: S3ClientConfig;
+  /** Part size of streamed puts (`openWriter`); S3 requires at least 5 MiB. Default 8 MiB. */
+  readonly partBytes?: number;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -39,10 +42,12 @@ export class S3ObjectStore implements ObjectStore {
   readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
+  private readonly partBytes: number;
 
   constructor(opts: S3StoreOptions) {
     this.bucket = opts.bucket;
     this.prefix = opts.prefix ?? '';
+    this.partBytes = opts.partBytes ?? 8 * 1024 * 1024;
     this.client = opts.client ?? new S3Client(opts.clientConfig ?? {});
   }
 
@@ -117,13 +122,24 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  /** One PutObject when the body fits in a part, else a multipart upload (s3-multipart.ts). */
+  openWriter(key: string, options: WriteOptions = {}): ObjectWriter {
+    const Key = this.k(key);
+    return new MultipartWriter({
+      client: this.client, bucket: this.bucket, key: Key, partBytes: this.partBytes,
+      contentType: options.contentType, metadata: options.metadata,
+      onError: (op, err) => ioError(op, key, err),
+    });
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
     let ContinuationToken: string | undefined;
+    const StartAfter = options.startAfter !== undefined ? this.prefix + options.startAfter : undefined;
     do {
       let out;
       try {
         out = await this.client.send(new ListObjectsV2Command({
-          Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken,
+          Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken, ...(ContinuationToken ? {} : { StartAfter }),
         }));
       } catch (err) {
         throw ioError('list', prefix, err);

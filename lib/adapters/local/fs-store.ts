@@ -12,10 +12,10 @@
  * A directory cannot hold both `a` and `a/b` as objects (S3 can): that put fails with
  * `KEY_CONFLICT`. The run layout never needs it.
  */
-import { link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ObjectInfo, ObjectStore, PutOptions } from '../../ports.js';
+import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
 import { AdapterError } from '../errors.js';
 import { assertValidKey, compareKeys, RESERVED_SEGMENTS, toBytes } from '../object-key.js';
 
@@ -117,9 +117,7 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const target = this.objectPath(key);
-    const metadata = { ...(options.metadata ?? {}) };
-    const sidecar = options.contentType || Object.keys(metadata).length > 0
-      ? { contentType: options.contentType, metadata } : null;
+    const sidecar = this.sidecar(options);
     let tmp: string | undefined;
     try {
       await this.makeParent(key, target);
@@ -175,15 +173,71 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
+  /** Streams into a temporary file, renamed into place on `close()` (see the port). */
+  openWriter(key: string, options: WriteOptions = {}): ObjectWriter {
+    const target = this.objectPath(key);
+    const dir = join(this.root, TMP_DIR);
+    const tmp = join(dir, randomUUID());
+    let handle: Promise<FileHandle> | null = null;
+    let done = false;
+    const file = (): Promise<FileHandle> => {
+      if (done) return Promise.reject(new AdapterError('WRITER_CLOSED', `writer of ${JSON.stringify(key)} is closed`));
+      handle ??= mkdir(dir, { recursive: true }).then(() => open(tmp, 'wx'));
+      return handle;
+    };
+    const release = async (): Promise<void> => {
+      const h = handle;
+      done = true;
+      handle = null;
+      if (h) await (await h.catch(() => null))?.close().catch(() => undefined);
+    };
+    return {
+      write: async (chunk) => {
+        const h = await file();
+        try {
+          await h.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+        } catch (err) {
+          throw this.io('write', key, err);
+        }
+      },
+      close: async () => {
+        await file();
+        await release();
+        try {
+          await this.makeParent(key, target);
+          await this.writeMeta(key, this.sidecar(options));
+          await rename(tmp, target);
+        } catch (err) {
+          await rm(tmp, { force: true });
+          if (err instanceof AdapterError) throw err;
+          if (['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes(errno(err) ?? '')) throw this.conflict(key);
+          throw this.io('put', key, err);
+        }
+      },
+      abort: async () => {
+        await release();
+        await rm(tmp, { force: true }).catch(() => undefined);
+      },
+    };
+  }
+
+  private sidecar(options: WriteOptions): Sidecar | null {
+    const metadata = { ...(options.metadata ?? {}) };
+    return options.contentType || Object.keys(metadata).length > 0 ? { contentType: options.contentType, metadata } : null;
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
     const cut = prefix.lastIndexOf('/');
     const base = cut < 0 ? '' : prefix.slice(0, cut + 1);
     if (base !== '') assertValidKey(base.slice(0, -1));
-    yield* this.walk(base, prefix);
+    for await (const key of this.walk(base, prefix, options.startAfter)) yield key;
   }
 
-  /** Depth-first walk in key order: a folder `a` sorts as `a/`, which keeps the output sorted. */
-  private async *walk(rel: string, prefix: string): AsyncIterable<string> {
+  /**
+   * Depth-first walk in key order: a folder `a` sorts as `a/`, which keeps the output sorted.
+   * Folders whose every key sorts before `after` are not read.
+   */
+  private async *walk(rel: string, prefix: string, after?: string): AsyncIterable<string> {
     let entries;
     try {
       entries = await readdir(join(this.root, ...rel.split('/').filter(Boolean)), { withFileTypes: true });
@@ -198,8 +252,10 @@ export class FsObjectStore implements ObjectStore {
       .filter((e) => e.key.startsWith(prefix) || (e.dir && prefix.startsWith(e.key)))
       .sort((a, b) => compareKeys(a.key, b.key));
     for (const e of named) {
-      if (e.dir) yield* this.walk(e.key, prefix);
-      else yield e.key;
+      if (e.dir) {
+        if (after !== undefined && !after.startsWith(e.key) && compareKeys(e.key, after) < 0) continue;
+        yield* this.walk(e.key, prefix, after);
+      } else if (after === undefined || compareKeys(e.key, after) > 0) yield e.key;
     }
   }
 }

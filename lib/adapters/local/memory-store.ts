@@ -3,7 +3,8 @@
  * puts (atomic: JavaScript runs one put at a time), lexicographic listing by UTF-8 bytes.
  * Used by tests and by anything that wants a throwaway bucket.
  */
-import type { ObjectInfo, ObjectStore, PutOptions } from '../../ports.js';
+import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
+import { AdapterError } from '../errors.js';
 import { assertValidKey, compareKeys, toBytes } from '../object-key.js';
 
 interface Entry {
@@ -56,8 +57,28 @@ export class MemoryStore implements ObjectStore {
     this.objects.delete(key);
   }
 
-  async *list(prefix: string): AsyncIterable<string> {
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort(compareKeys);
+  openWriter(key: string, options: WriteOptions = {}): ObjectWriter {
+    assertValidKey(key);
+    let chunks: Uint8Array[] | null = [];
+    const open = (): Uint8Array[] => {
+      if (!chunks) throw new AdapterError('WRITER_CLOSED', `writer of ${JSON.stringify(key)} is closed`);
+      return chunks;
+    };
+    return {
+      write: async (chunk) => void open().push(toBytes(chunk)),
+      close: async () => {
+        const body = Buffer.concat(open());
+        chunks = null;
+        await this.put(key, body, options);
+      },
+      abort: async () => void (chunks = null),
+    };
+  }
+
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    const after = options.startAfter;
+    const keys = [...this.objects.keys()]
+      .filter((k) => k.startsWith(prefix) && (after === undefined || compareKeys(k, after) > 0)).sort(compareKeys);
     for (const k of keys) {
       if (this.objects.has(k)) yield k;
     }
