@@ -1,6 +1,6 @@
 /**
  * A counting reverse proxy in front of one registry: every request is classified
- * (`HEAD manifest by-tag`, `GET blob`, `GET ping`...) and forwarded unchanged over a keep-alive
+ * (`HEAD manifest by-tag`, `GET blob`, `GET ping`, `GET tags`, `GET referrers`...) and forwarded unchanged over a keep-alive
  * pool. HTTPS registries get an HTTPS proxy (its own throw-away certificate; clients run with
  * `--tls-verify=false`), plain ones a plain proxy. Used only for the counting passes, never for
  * the timed ones, so its own CPU never enters a timing.
@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 
 /** What a request was for. */
-export type RequestKind = 'ping' | 'manifest' | 'blob' | 'other';
+export type RequestKind = 'ping' | 'manifest' | 'blob' | 'tags' | 'referrers' | 'other';
 
 /** Count key: `<METHOD> <kind>[ <by-tag|by-digest>]`, e.g. `GET manifest by-tag`. */
 export type CountKey = string;
@@ -41,6 +41,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'up
 export function classify(method: string, path: string): CountKey {
   const p = path.split('?')[0] ?? '';
   if (p === '/v2/' || p === '/v2') return `${method} ping`;
+  if (/^\/v2\/.+\/tags\/list$/.test(p)) return `${method} tags`;
+  if (/^\/v2\/.+\/referrers\/[^/]+$/.test(p)) return `${method} referrers`;
   const m = /^\/v2\/.+\/(manifests|blobs)\/([^/]+)$/.exec(p);
   if (!m) return `${method} other`;
   if (m[1] === 'blobs') return `${method} blob`;

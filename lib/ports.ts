@@ -3,7 +3,7 @@
  * Local adapters (directory, in-memory queue) and AWS adapters (S3, SQS) implement the same
  * interfaces and pass the same contract suites in test/contracts/.
  */
-import type { ImageRef, RequestCounts } from './core/types.js';
+import type { Descriptor, ImageRef, RequestCounts } from './core/types.js';
 
 // ---------------------------------------------------------------- registry
 
@@ -18,6 +18,13 @@ export interface ManifestHead {
 /** A manifest body whose digest has been verified (by digest) or computed (by tag). */
 export interface FetchedManifest extends ManifestHead {
   readonly bytes: Uint8Array;
+}
+
+/** One page of a repository's tag listing. */
+export interface TagPage {
+  readonly tags: readonly string[];
+  /** Opaque cursor of the next page (from `Link: <…>; rel="next"`); absent on the last page. */
+  readonly next?: string;
 }
 
 /**
@@ -36,6 +43,18 @@ export interface RegistryReader {
   /** Small blobs only (image configs); sha256 verified. */
   getBlob(repo: ImageRef, digest: string, maxBytes?: number): Promise<Uint8Array | null>;
   headBlob(repo: ImageRef, digest: string): Promise<boolean>;
+  /**
+   * One page of `GET /v2/<name>/tags/list`: the first without `cursor`, then the page a previous
+   * page's `next` names. null when the repository does not exist (404, NAME_UNKNOWN).
+   */
+  listTags(repo: ImageRef, cursor?: string): Promise<TagPage | null>;
+  /**
+   * OCI 1.1 referrers of `digest` (`GET /v2/<name>/referrers/<digest>`, every page followed): the
+   * entries of the referrers index, possibly none. null when the registry answers 404: it has no
+   * referrers API (one that has it answers an unknown digest with an empty index), so the
+   * `sha256-<hex>` tag schema applies.
+   */
+  referrers(repo: ImageRef, digest: string): Promise<Descriptor[] | null>;
 }
 
 /** Per-line accounting that a registry reader can fill in. */

@@ -27,6 +27,7 @@ export function parseDescriptor(v: unknown, where: string, fail: (message: strin
     if (typeof o['platform'] !== 'object') throw fail(`${where}: platform is not an object`);
     out.platform = parsePlatformObject(o['platform'] as Record<string, unknown>);
   }
+  if (typeof o['artifactType'] === 'string' && o['artifactType']) out.artifactType = o['artifactType'];
   const ann = o['annotations'];
   if (typeof ann === 'object' && ann !== null && !Array.isArray(ann)) {
     const annotations: Record<string, string> = {};

@@ -73,6 +73,8 @@ export interface Descriptor {
   readonly size: number;
   readonly platform?: Platform;
   readonly annotations?: Readonly<Record<string, string>>;
+  /** OCI 1.1: the type of an artifact (entries of a referrers index carry it). */
+  readonly artifactType?: string;
 }
 
 /** One entry of a srcSpec/dstSpec, in the shape hangar prints. */
@@ -103,6 +105,10 @@ export interface RequestCounts {
   blobGet: number;
   token: number;
   ping: number;
+  /** `GET /v2/<name>/tags/list` pages (`--signatures`). */
+  tagList: number;
+  /** `GET /v2/<name>/referrers/<digest>` pages (`--signatures`). */
+  referrers: number;
   retries: number;
 }
 

@@ -52,7 +52,9 @@ export const DEFAULT_USER_AGENT = 'mirror-validate/0.1 (+undici)';
 
 /** A fresh set of zeroed request counters. */
 export function newRequestStats(): RequestStats {
-  const counts: RequestCounts = { manifestHead: 0, manifestGet: 0, blobHead: 0, blobGet: 0, token: 0, ping: 0, retries: 0 };
+  const counts: RequestCounts = {
+    manifestHead: 0, manifestGet: 0, blobHead: 0, blobGet: 0, token: 0, ping: 0, tagList: 0, referrers: 0, retries: 0,
+  };
   return { counts };
 }
 

@@ -1,12 +1,14 @@
 /**
  * `RegistryReader` over HTTP: manifest HEAD/GET with the full Accept list, digest verification,
- * small blob GETs and blob HEADs. See the port's doc for the fail-closed contract.
+ * small blob GETs and blob HEADs, tag listings and referrers (lib/registry/listing.ts). See the
+ * port's doc for the fail-closed contract.
  */
 import { ACCEPT_MANIFEST, baseMediaType, GENERIC_CONTENT_TYPES } from '../core/media-types.js';
-import type { ImageRef } from '../core/types.js';
-import type { FetchedManifest, ManifestHead, RegistryReader, RequestStats } from '../ports.js';
+import type { Descriptor, ImageRef } from '../core/types.js';
+import type { FetchedManifest, ManifestHead, RegistryReader, RequestStats, TagPage } from '../ports.js';
 import { isDigest, isDigestReference, manifestDigest, manifestMatches, matchesDigest } from '../core/digest.js';
 import { RegistryError } from './errors.js';
+import { listReferrers, listTagPage } from './listing.js';
 import { apiRequest, interpret, type Session } from './request.js';
 import { header } from './transport.js';
 
@@ -90,6 +92,14 @@ export class HttpRegistryReader implements RegistryReader {
       method: 'HEAD', path: `blobs/${digest}`, kind: 'blobHead', maxBytes: 0, what: 'blob',
     }, this.stats);
     return interpret(res, repo, `blob ${digest}`) === 'ok';
+  }
+
+  listTags(repo: ImageRef, cursor?: string): Promise<TagPage | null> {
+    return listTagPage(this.session, this.stats, repo, cursor);
+  }
+
+  referrers(repo: ImageRef, digest: string): Promise<Descriptor[] | null> {
+    return listReferrers(this.session, this.stats, repo, digest);
   }
 }
 

@@ -1,12 +1,14 @@
 /**
- * In-memory RegistryReader for use-case tests: manifests and blobs per repository, injected
- * failures, and a log of every call so tests can assert the request plan.
+ * In-memory RegistryReader for use-case tests: manifests and blobs per repository, tag listings
+ * in pages, an optional referrers API, injected failures, and a log of every call so tests can
+ * assert the request plan.
  */
-import type { ImageRef } from '../../lib/core/types.js';
-import type { FetchedManifest, ManifestHead, RegistryReader } from '../../lib/ports.js';
+import { isDigestReference } from '../../lib/core/digest.js';
+import type { Descriptor, ImageRef } from '../../lib/core/types.js';
+import type { FetchedManifest, ManifestHead, RegistryReader, TagPage } from '../../lib/ports.js';
 import { digestOf } from './manifest-fixtures.js';
 
-type Method = 'headManifest' | 'getManifest' | 'getBlob' | 'headBlob';
+type Method = 'headManifest' | 'getManifest' | 'getBlob' | 'headBlob' | 'listTags' | 'referrers';
 
 export interface Call {
   readonly method: Method;
@@ -19,6 +21,34 @@ export class FakeReader implements RegistryReader {
   private readonly manifests = new Map<string, FetchedManifest>();
   private readonly blobs = new Map<string, Uint8Array>();
   private readonly failures = new Map<string, unknown>();
+  /** Referrers by `repo|subject digest`; undefined: no referrers API (every call answers null, as a 404). */
+  private referrersApi: Map<string, Descriptor[]> | undefined;
+  /** Tags per listing page; Infinity: one page. */
+  pageSize = Infinity;
+
+  /** Serve the referrers API (an empty list for any subject until {@link putReferrer}). */
+  enableReferrersApi(): void {
+    this.referrersApi ??= new Map();
+  }
+
+  /** Adds `referrer` to the referrers API answer for `subject` (enables the API). */
+  putReferrer(repo: ImageRef, subject: string, referrer: Descriptor): void {
+    this.enableReferrersApi();
+    const k = key(repo, subject);
+    this.referrersApi!.set(k, [...(this.referrersApi!.get(k) ?? []), referrer]);
+  }
+
+  /** Points `tag` at the manifest stored under `digest`. */
+  tag(repo: ImageRef, tag: string, digest: string): void {
+    const m = this.manifests.get(key(repo, digest));
+    if (!m) throw new Error(`no manifest ${digest}`);
+    this.manifests.set(key(repo, tag), m);
+  }
+
+  /** Removes `tag` (the manifest stays reachable by digest). */
+  untag(repo: ImageRef, tag: string): void {
+    this.manifests.delete(key(repo, tag));
+  }
 
   /** Stores a manifest under its real digest and, when given, a tag. Returns the digest. */
   putManifest(repo: ImageRef, bytes: Uint8Array, mediaType: string, tag?: string): string {
@@ -65,6 +95,23 @@ export class FakeReader implements RegistryReader {
   async headBlob(repo: ImageRef, digest: string): Promise<boolean> {
     this.record('headBlob', repo, digest);
     return this.blobs.has(key(repo, digest));
+  }
+
+  async listTags(repo: ImageRef, cursor?: string): Promise<TagPage | null> {
+    this.record('listTags', repo, cursor ?? '');
+    const prefix = key(repo, '');
+    const keys = [...this.manifests.keys()].filter((k) => k.startsWith(prefix));
+    if (keys.length === 0) return null;
+    const tags = keys.map((k) => k.slice(prefix.length)).filter((t) => !isDigestReference(t)).sort();
+    const last = cursor === undefined ? undefined : new URLSearchParams(cursor).get('last') ?? '';
+    const rest = last === undefined ? tags : tags.filter((t) => t > last);
+    const page = rest.slice(0, this.pageSize);
+    return page.length < rest.length ? { tags: page, next: `?last=${encodeURIComponent(page.at(-1)!)}&n=${this.pageSize}` } : { tags: page };
+  }
+
+  async referrers(repo: ImageRef, digest: string): Promise<Descriptor[] | null> {
+    this.record('referrers', repo, digest);
+    return this.referrersApi ? [...(this.referrersApi.get(key(repo, digest)) ?? [])] : null;
   }
 
   private record(method: Method, repo: ImageRef, reference: string): void {

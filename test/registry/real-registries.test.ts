@@ -71,6 +71,16 @@ describe.each([
     expect(await reader.getManifest(ref(reg(), repo), 'no-such-tag')).toBeNull();
     expect(await reader.headManifest(ref(reg(), `mvclient-${run}/never-pushed`), '1.0')).toBeNull();
   });
+
+  it('lists tags in one page; has no referrers API (null, so the tag schema applies)', async () => {
+    const stats = newRequestStats();
+    const reader = makeClient().reader(stats);
+    await pushImage(reg(), repo, { platform, format: 'oci', tag: `sha256-${image.digest.slice(7)}.sig`, seed: `${run}-${name}-sig` });
+    expect(await reader.listTags(ref(reg(), repo))).toEqual({ tags: expect.arrayContaining(['1.0', `sha256-${image.digest.slice(7)}.sig`]) });
+    expect(await reader.referrers(ref(reg(), repo), image.digest)).toBeNull();
+    expect(stats.counts).toMatchObject({ tagList: 1, referrers: 1 });
+    expect(await reader.listTags(ref(reg(), `mvclient-${run}/never-pushed`))).toBeNull();
+  });
 });
 
 describe('authentication against real registries', () => {
