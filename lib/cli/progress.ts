@@ -1,8 +1,11 @@
 /**
  * What the user sees while a run goes on: a progress bar on stderr when stderr is a TTY,
- * plain log lines (one per result) otherwise. Results are printed in hangar's style.
+ * plain log lines (one per result) otherwise. Results are printed in hangar's style. Every
+ * message is printed with its control characters escaped (list text and registry fields are
+ * untrusted); only the bar's own `\r` and erase sequence are sent raw.
  */
 import type { LineResult } from '../core/types.js';
+import { escapeControls } from '../core/terminal.js';
 
 export interface ProgressSink {
   result(result: LineResult): void;
@@ -36,7 +39,7 @@ const LEVEL: Record<LineResult['status'], string> = {
 
 /** Plain lines: `[15:04:05] [INFO] PASS line 1 [...] == [...]`. */
 export function plainProgress(out: Stream, clock: () => Date = () => new Date()): ProgressSink {
-  const log = (level: string, msg: string) => out.write(`[${stamp(clock())}] [${level}] ${msg}\n`);
+  const log = (level: string, msg: string) => out.write(`[${stamp(clock())}] [${level}] ${escapeControls(msg)}\n`);
   return {
     result: (r) => log(LEVEL[r.status], formatResult(r)),
     info: (m) => log('INFO', m),
@@ -66,7 +69,7 @@ export function ttyProgress(out: Stream, clock: () => Date = () => new Date()): 
   };
   const above = (line: string) => {
     clear();
-    out.write(`[${stamp(clock())}] ${line}\n`);
+    out.write(`[${stamp(clock())}] ${escapeControls(line)}\n`);
     draw(true);
   };
   return {

@@ -16,6 +16,7 @@ import { LIST_COPY_NAME } from '../serverless/start-run.js';
 import { lineOfResultKey, runKeys } from '../pipeline/run-layout.js';
 import type { RunRecord } from '../pipeline/run-record.js';
 import { pollJson } from './poll-json.js';
+import { writeLine } from './print.js';
 import { CliError } from './errors.js';
 import { findRun, runIdsSince, type Upload } from './find-run.js';
 import { scanListFile } from './list-file.js';
@@ -46,7 +47,7 @@ export async function runRemote(sub: Subcommand, argv: readonly string[], io: Cl
     cfg = sub === 'submit' ? parseSubmit(argv, io.env) : sub === 'status' ? parseStatus(argv, io.env) : parseFetch(argv, io.env);
   } catch (err) {
     if (err instanceof CommanderError) return 0; // --help
-    io.stderr.write(`mirror-validate ${sub}: ${(err as Error).message}\n`);
+    writeLine(io.stderr, `mirror-validate ${sub}: ${(err as Error).message}`);
     return 2;
   }
   const progress = io.stderr.isTTY ? ttyProgress(io.stderr) : plainProgress(io.stderr);
@@ -58,7 +59,7 @@ export async function runRemote(sub: Subcommand, argv: readonly string[], io: Cl
     return await fetchResults({ ...ctx, cfg: cfg as ReadConfig });
   } catch (err) {
     progress.done();
-    io.stderr.write(`mirror-validate ${sub}: ${message(err)}\n`);
+    writeLine(io.stderr, `mirror-validate ${sub}: ${message(err)}`);
     return 2;
   } finally {
     client.destroy();
@@ -123,7 +124,7 @@ async function submit(ctx: Ctx<SubmitConfig>): Promise<number> {
   progress.info(`uploaded ${cfg.local.file} to s3://${up.bucket}/${up.key}${Object.keys(cfg.metadata).length ? ` with ${Object.entries(cfg.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`);
   const runId = await locate(ctx, up, before);
   if (!cfg.wait) {
-    io.stdout.write(`${runId}\n`);
+    writeLine(io.stdout, runId);
     return 0;
   }
   progress.info(`run ${runId} started; Ctrl-C stops watching, not the run (mirror-validate status ${runId} --bucket ${cfg.bucket})`);
@@ -146,11 +147,11 @@ async function finish(ctx: Ctx<BucketConfig>, run: FinishedRun, to: LocalTargets
   const { io, cfg } = ctx;
   await writeFinished(run, to, listName);
   if (run.summary.fatal) {
-    io.stderr.write(`mirror-validate: run ${run.summary.runId} could not run: ${run.summary.fatal.message}\n`);
+    writeLine(io.stderr, `mirror-validate: run ${run.summary.runId} could not run: ${run.summary.fatal.message}`);
     return 2;
   }
-  io.stderr.write(`${summaryLine(run.summary, run.summary.durationMs)}\n`);
-  io.stderr.write(`reports: s3://${cfg.bucket}/${runKeys(run.summary.runId).prefix}report.html (also report.json, report.xml)\n`);
+  writeLine(io.stderr, summaryLine(run.summary, run.summary.durationMs));
+  writeLine(io.stderr, `reports: s3://${cfg.bucket}/${runKeys(run.summary.runId).prefix}report.html (also report.json, report.xml)`);
   return remoteExitCode(run.summary);
 }
 
@@ -160,20 +161,20 @@ async function status(ctx: Ctx<ReadConfig>): Promise<number> {
   const keys = runKeys(runId);
   const finished = (await store.head(keys.done)) ? await readFinished(store, keys.prefix) : null;
   if (finished) {
-    io.stdout.write(`${runId}: finished\n`);
+    writeLine(io.stdout, `${runId}: finished`);
     return finish(ctx, finished, cfg, finished.summary.list?.name ?? runId);
   }
   const record = await pollJson<RunRecord>(store, keys.record);
   if (!record && !(await store.head(`${keys.prefix}${LIST_COPY_NAME}`))) throw new CliError('REMOTE', `run ${runId} not found in s3://${cfg.bucket}/`);
   if (cfg.wait) {
-    io.stdout.write(`${runId}: running\n`);
+    writeLine(io.stdout, `${runId}: running`);
     if (typeof record?.totalLines === 'number') ctx.progress.total(record.totalLines);
     return follow(ctx, runId, cfg);
   }
   let done = 0;
   for await (const key of store.list(keys.resultsPrefix)) if (lineOfResultKey(key) !== null) done++;
   const total = typeof record?.totalLines === 'number' ? record.totalLines : '?';
-  io.stdout.write(`${runId}: running, ${done} of ${total} lines have a result\n`);
+  writeLine(io.stdout, `${runId}: running, ${done} of ${total} lines have a result`);
   return 0;
 }
 

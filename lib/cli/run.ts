@@ -21,6 +21,7 @@ import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { writeOutputs } from './outputs.js';
 import { runFailed, summaryLine } from '../core/report.js';
 import { runRemote, SUBCOMMANDS, type Subcommand } from './remote.js';
+import { writeLine } from './print.js';
 
 export interface Stream {
   write(chunk: string): boolean;
@@ -47,7 +48,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     cfg = parseCli(argv, io.env);
   } catch (err) {
     if (err instanceof CommanderError) return 0; // --help
-    io.stderr.write(`mirror-validate: ${(err as Error).message}\n`);
+    writeLine(io.stderr, `mirror-validate: ${(err as Error).message}`);
     return 2;
   }
   const progress = io.stderr.isTTY ? ttyProgress(io.stderr) : plainProgress(io.stderr);
@@ -56,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await execute(cfg, io, progress);
   } catch (err) {
     progress.done();
-    io.stderr.write(`mirror-validate: ${fatalMessage(err, cfg.debug)}\n`);
+    writeLine(io.stderr, `mirror-validate: ${fatalMessage(err, cfg.debug)}`);
     return 2;
   }
 }
@@ -95,7 +96,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     });
     progress.done();
     await writeOutputs(cfg, outcome.results, { startedAt: started, finishedAt: new Date() });
-    io.stderr.write(`${summaryLine(outcome.summary, Date.now() - started.getTime())}\n`);
+    writeLine(io.stderr, summaryLine(outcome.summary, Date.now() - started.getTime()));
     return runFailed(outcome.summary) ? 1 : 0;
   } finally {
     await validator.close();

@@ -2,8 +2,11 @@
  * A small structured logger for the Lambda functions (Powertools-compatible field names:
  * `level`, `message`, `service`, `timestamp`, `function_request_id`), one JSON object per line.
  * Level from `POWERTOOLS_LOG_LEVEL` or `LOG_LEVEL` (default INFO). Callers log messages, codes,
- * run ids and counts only: never credentials, tokens or Authorization headers.
+ * run ids and counts only: never credentials, tokens or Authorization headers. Lines are
+ * written with core/terminal.ts's `jsonLine`: no control character reaches the log raw.
  */
+import { jsonLine } from '../core/terminal.js';
+
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 const ORDER: Readonly<Record<LogLevel, number>> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 };
 
@@ -45,7 +48,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
   let requestId: string | undefined;
   const log = (level: LogLevel) => (message: string, extra: Record<string, unknown> = {}) => {
     if (ORDER[level] < threshold()) return;
-    write(JSON.stringify({
+    write(jsonLine({
       level, message, service, timestamp: now().toISOString(),
       ...(requestId ? { function_request_id: requestId } : {}), ...extra,
     }));

@@ -4,6 +4,8 @@
  * from `POWERTOOLS_METRICS_NAMESPACE` (default `MirrorValidate`), dimension `service`;
  * `POWERTOOLS_METRICS_DISABLED=true` drops them (tests).
  */
+import { jsonLine } from '../core/terminal.js';
+
 export type MetricUnit = 'Count' | 'Milliseconds';
 
 export interface Metrics {
@@ -37,7 +39,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
         return;
       }
       const fields = Object.fromEntries([...values].map(([k, v]) => [k, v.value]));
-      write(JSON.stringify({
+      write(jsonLine({
         _aws: {
           Timestamp: now(),
           CloudWatchMetrics: [{
