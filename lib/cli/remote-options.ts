@@ -142,7 +142,7 @@ export function parseStatus(argv: readonly string[], env: NodeJS.ProcessEnv): Re
 /** `fetch --list NAME | --run RUN_ID --bucket B [-o FILE] [--report FILE]...`. */
 export function parseFetch(argv: readonly string[], env: NodeJS.ProcessEnv): ReadConfig {
   const cmd = readProgram('mirror-validate fetch', 'Fetch the results of the newest run of a list, or of one run')
-    .option('--list <name>', 'list name: the key under the input prefix without extension (results/<name>/)')
+    .option('--list <name>', 'list name: its key under the input prefix, extension included (nightly.txt: results/nightly.txt/)')
     .option('--run <run-id>', 'a run id instead of a list');
   const o = parseProgram(cmd, argv).opts();
   if (!o.list === !o.run) throw new CliError('USAGE', 'name either --list NAME or --run RUN_ID');

@@ -178,13 +178,26 @@ async function status(ctx: Ctx<ReadConfig>): Promise<number> {
   return 0;
 }
 
+/** Published lists named `name` plus an extension (`nightly` -> `nightly.txt`), at most 5. */
+async function listsNamed(store: S3ObjectStore, name: string): Promise<string[]> {
+  const found = new Set<string>();
+  for await (const key of store.list(`${RESULTS_PREFIX}${name}.`)) {
+    const m = /^([^/]+)\/latest\.json$/.exec(key.slice(RESULTS_PREFIX.length + name.length));
+    if (m) found.add(`${name}${m[1]}`);
+    if (found.size >= 5) break;
+  }
+  return [...found];
+}
+
 async function fetchResults(ctx: Ctx<ReadConfig>): Promise<number> {
   const { cfg, store } = ctx;
   const prefix = cfg.listName !== undefined ? `${RESULTS_PREFIX}${cfg.listName}/` : runKeys(cfg.runId!).prefix;
   const run = await readFinished(store, prefix);
   if (!run) {
+    const hint = cfg.listName !== undefined ? await listsNamed(store, cfg.listName) : [];
     throw new CliError('REMOTE', cfg.listName !== undefined
       ? `no finished run of list "${cfg.listName}" in s3://${cfg.bucket}/${prefix}`
+        + (hint.length > 0 ? ` (lists keep their extension: ${hint.map((n) => `--list ${n}`).join(' or ')})` : '')
       : `run ${cfg.runId} has not finished (or does not exist) in s3://${cfg.bucket}/`);
   }
   return finish(ctx, run, cfg, cfg.listName ?? run.summary.list?.name ?? run.summary.runId);

@@ -19,7 +19,7 @@ export interface RunTrigger {
   readonly runId: string;
   readonly bucket: string;
   readonly key: string;
-  /** Key relative to the input prefix, without its extension: names `results/<list>/`. */
+  /** Key relative to the input prefix, extension kept: names `results/<list>/` (one list, one prefix). */
   readonly listName: string;
   /** `s3` (settings from the object's metadata) or `schedule` (from `settings`). */
   readonly kind: 's3' | 'schedule';
@@ -59,12 +59,16 @@ export function decodeS3Key(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
-/** `lists/team/nightly.txt` under `lists/` -> `team/nightly`. @throws AwsRuntimeError `TRIGGER` */
+/**
+ * `lists/team/nightly.txt` under `lists/` -> `team/nightly.txt`: the key under the input prefix,
+ * extension kept, so `nightly.txt`, `nightly.csv` and `nightly` publish to three prefixes.
+ * @throws AwsRuntimeError `TRIGGER`
+ */
 export function listNameOf(key: string, inputPrefix: string): string {
   if (!key.startsWith(inputPrefix) || key.endsWith('/')) {
     throw new AwsRuntimeError('TRIGGER', `${JSON.stringify(key)} is not a list under the input prefix "${inputPrefix}"`);
   }
-  const name = key.slice(inputPrefix.length).replace(/\.[A-Za-z0-9]{1,8}$/, '');
+  const name = key.slice(inputPrefix.length);
   const segments = name.split('/');
   // eslint-disable-next-line no-control-regex
   if (name === '' || segments.some((s) => s === '' || s === '.' || s === '..' || /[\u0000-\u001f\u007f\\]/.test(s))) {

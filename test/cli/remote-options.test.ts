@@ -32,7 +32,7 @@ describe('parseStatus and parseFetch', () => {
   });
 
   it('fetch names a list or a run and writes the failed file by default', () => {
-    expect(parseFetch(['--list', 'team/nightly', '--bucket', 'b'], {})).toMatchObject({ listName: 'team/nightly', failedFile: 'mirror-validate-failed.txt' });
+    expect(parseFetch(['--list', 'team/nightly.txt', '--bucket', 'b'], {})).toMatchObject({ listName: 'team/nightly.txt', failedFile: 'mirror-validate-failed.txt' });
     expect(parseFetch(['--run', 'r1', '--bucket', 'b', '--report', 'x.xml'], {})).toMatchObject({ runId: 'r1', reportFiles: ['x.xml'] });
   });
 

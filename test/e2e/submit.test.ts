@@ -94,7 +94,7 @@ describe('mirror-validate submit', () => {
     expect(head.Metadata).toEqual({ arch: 'amd64,arm64' });
     // Progress: plain lines (stderr is no TTY), one per non-passing line, then the summary.
     const runId = /run (\S+) started/.exec(run.stderr)?.[1];
-    expect(runId).toMatch(/^\d{8}T\d{6}Z-nightly-[0-9a-f]{12}$/);
+    expect(runId).toMatch(/^\d{8}T\d{6}Z-nightly\.txt-[0-9a-f]{12}$/);
     for (const s of bad) expect(run.stderr).toContain(`${s.expected.status} line`);
     expect(run.stderr).toMatch(new RegExp(`validated ${chosen.length + 1} lines in [\\d.]+ s: ${passing.length} passed, .* 1 invalid`));
     // Results, as a local run writes them.
@@ -119,7 +119,7 @@ describe('mirror-validate submit', () => {
     const sub = await cli(['submit', '-f', file('nightly.txt'), ...remote(), '--no-wait']);
     expect(sub.code).toBe(0);
     const runId = sub.stdout.trim();
-    expect(runId).toMatch(/^\d{8}T\d{6}Z-nightly-[0-9a-f]{12}$/);
+    expect(runId).toMatch(/^\d{8}T\d{6}Z-nightly\.txt-[0-9a-f]{12}$/);
     await splitDone();
 
     const running = await cli(['status', runId, ...remote()]);
@@ -134,7 +134,7 @@ describe('mirror-validate submit', () => {
     expect(finished.code).toBe(1);
     expect(finished.stdout).toBe(`${runId}: finished\n`);
 
-    const byList = await cli(['fetch', '--list', 'nightly', ...remote(), '-o', file('fetched.txt'), '--report', file('fetched.html')]);
+    const byList = await cli(['fetch', '--list', 'nightly.txt', ...remote(), '-o', file('fetched.txt'), '--report', file('fetched.html')]);
     expect(byList.code).toBe(1);
     expect(await text('fetched.txt')).toBe(expectedFailed());
     expect(await text('fetched.html')).toContain('DIGEST_MISMATCH');
@@ -164,5 +164,7 @@ describe('mirror-validate submit', () => {
   it('fails clearly for an unknown run or list', async () => {
     expect(await cli(['status', '20200101T000000Z-none-000000000000', ...remote()])).toMatchObject({ code: 2, stderr: expect.stringContaining('not found') });
     expect(await cli(['fetch', '--list', 'none', ...remote()])).toMatchObject({ code: 2, stderr: expect.stringContaining('no finished run of list "none"') });
+    // Lists keep their extension in results/: the name without it gets a hint.
+    expect(await cli(['fetch', '--list', 'nightly', ...remote()])).toMatchObject({ code: 2, stderr: expect.stringContaining('(lists keep their extension: --list nightly.txt)') });
   });
 });

@@ -80,10 +80,10 @@ describe('5,000 lines with ~20 % transient registry faults (handler-driven pipel
     expect(summary.failed).toBeGreaterThan(0);
     // One report for the list, one completion event, and the published copy is that report.
     const reports: string[] = [];
-    for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes('-load-')) reports.push(key);
+    for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes('-load.txt-')) reports.push(key);
     expect(reports).toEqual([`runs/${faulty.runId}/report.json`]);
     expect(fx.completions().filter((e) => e.runId === faulty.runId)).toHaveLength(1);
-    expect(await json<JsonReport>('results/load/report.json')).toEqual(faulty.report);
+    expect(await json<JsonReport>('results/load.txt/report.json')).toEqual(faulty.report);
     expect(fx.sqs.queue('dlq').size()).toBe(0);
     // The faults really happened, and the validator retried through them.
     expect(tally.faults / tally.requests).toBeGreaterThan(0.1);

@@ -32,7 +32,7 @@ async function expectOneReport(name: string, runId: string, expected: ReadonlyMa
   expect(report.results.map((r) => r.line)).toEqual([...expected.keys()]);
   expect(reportVerdicts(report)).toEqual(expected);
   expect(p.fx.completions().filter((e) => e.runId === runId)).toHaveLength(1);
-  expect(await p.json<JsonReport>(`results/${name}/report.json`)).toEqual(report);
+  expect(await p.json<JsonReport>(`results/${name}.txt/report.json`)).toEqual(report);
   return report;
 }
 

@@ -83,7 +83,7 @@ export async function startFaultPipeline(regs: HarnessInfo, scenarios: readonly 
     json: async <T>(key: string) => JSON.parse((await text(key))!) as T,
     async reportsOf(name) {
       const keys: string[] = [];
-      for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes(`-${name}-`)) keys.push(key);
+      for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes(`-${name}.txt-`)) keys.push(key);
       return keys;
     },
     async stop() {

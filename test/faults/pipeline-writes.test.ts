@@ -28,7 +28,7 @@ async function expectOneReport(name: string, runId: string): Promise<JsonReport>
   expect(report.results.map((r) => r.line)).toEqual([...p.expected.keys()]);
   expect(reportVerdicts(report)).toEqual(p.expected);
   expect(p.fx.completions().filter((e) => e.runId === runId)).toHaveLength(1);
-  expect(await p.json<JsonReport>(`results/${name}/report.json`)).toEqual(report);
+  expect(await p.json<JsonReport>(`results/${name}.txt/report.json`)).toEqual(report);
   expect(p.fx.sqs.queue('dlq').size()).toBe(0);
   return report;
 }
@@ -104,7 +104,7 @@ describe('a list the splitter refuses', () => {
     expect(summary.fatal.message).not.toMatch(/\n|\bat .*\(|Error:/);
     expect(await p.reportsOf(name)).toEqual([`runs/${outcome.runId}/report.json`]);
     expect((await p.json<JsonReport>(`runs/${outcome.runId}/report.json`)).results).toEqual([]);
-    expect(await p.json<{ runId: string }>(`results/${name}/summary.json`)).toMatchObject({ runId: outcome.runId, fatal: { code } });
+    expect(await p.json<{ runId: string }>(`results/${name}.txt/summary.json`)).toMatchObject({ runId: outcome.runId, fatal: { code } });
     const events = p.fx.completions().filter((e) => e.runId === outcome.runId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ outcome: 'fatal', summary: { fatal: { code, message: summary.fatal.message } } });

@@ -75,7 +75,7 @@ describe('secret and ECR credentials', () => {
 });
 
 describe('completion event', () => {
-  const detail = { runId: 'r1', list: 'nightly', outcome: 'failed', bucket: 'b', runPrefix: 'runs/r1/', resultsPrefix: 'results/nightly/' } as unknown as CompletionDetail;
+  const detail = { runId: 'r1', list: 'nightly.txt', outcome: 'failed', bucket: 'b', runPrefix: 'runs/r1/', resultsPrefix: 'results/nightly.txt/' } as unknown as CompletionDetail;
   const target = { client: new EventBridgeClient({ region: 'us-east-1' }), busName: 'bus', source: 'mirror-validate' };
 
   it('uses the detail-type the stack rule matches', async () => {

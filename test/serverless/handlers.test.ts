@@ -74,7 +74,7 @@ describe('splitter handler', () => {
     expect(sent('https://sqs/progress').map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!)))).toEqual([[{ runId }]]);
     expect(await json(`runs/${runId}/results/000000026.json`)).toMatchObject({ status: 'INVALID', input: 'bad line here !' });
     expect(await json(`runs/${runId}/run.json`)).toMatchObject({
-      totalLines: 26, images: 25, invalid: 1, list: { name: 'big', key: 'lists/big.txt' }, settings: { destRegistry: 'mirror.example.com' },
+      totalLines: 26, images: 25, invalid: 1, list: { name: 'big.txt', key: 'lists/big.txt' }, settings: { destRegistry: 'mirror.example.com' },
     });
     expect(bodies[0]).toMatchObject({ runId, destination: { registry: 'mirror.example.com' } });
   });
@@ -92,7 +92,7 @@ describe('splitter handler', () => {
     expect(summary).toMatchObject({ total: 0, fatal: { code } });
     expect(await store.head(`runs/${outcome.runId}/done`)).not.toBeNull();
     await handlers.aggregator(sqsEvent([{ id: 'n', receipt: 'n', body: JSON.stringify({ runId: outcome.runId }), receiveCount: 1 }]), context);
-    const name = key.slice('lists/'.length, -'.txt'.length);
+    const name = key.slice('lists/'.length);
     expect(await json(`results/${name}/summary.json`)).toMatchObject({ runId: outcome.runId, fatal: { code } });
     const detail = JSON.parse(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>;
     expect(detail).toMatchObject({ runId: outcome.runId, outcome: 'fatal' });

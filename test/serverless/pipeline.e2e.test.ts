@@ -56,10 +56,24 @@ describe('serverless pipeline end to end', () => {
     expect(got).toEqual([...chosen.map((s) => [s.listLine, s.expected.status, s.expected.code]), [INVALID, 'INVALID', expect.any(String)]]);
     const bad = chosen.filter((s) => s.expected.status === 'FAILED' || s.expected.status === 'ERROR').map((s) => s.listLine);
     expect(await text(`runs/${runId}/mirror-validate-failed.txt`)).toBe(expectedFailed(bad));
-    expect(await text('results/nightly/mirror-validate-failed.txt')).toBe(expectedFailed(bad));
-    expect(await json<{ runId: string }>('results/nightly/latest.json')).toMatchObject({ runId });
+    expect(await text('results/nightly.txt/mirror-validate-failed.txt')).toBe(expectedFailed(bad));
+    expect(await json<{ runId: string }>('results/nightly.txt/latest.json')).toMatchObject({ runId });
     const [event] = fx.completions().filter((e) => e.runId === runId);
-    expect(event).toMatchObject({ outcome: 'failed', list: 'nightly', resultsPrefix: 'results/nightly/', summary: { total: chosen.length + 1, invalid: 1 } });
+    expect(event).toMatchObject({ outcome: 'failed', list: 'nightly.txt', resultsPrefix: 'results/nightly.txt/', summary: { total: chosen.length + 1, invalid: 1 } });
+  });
+
+  it('publishes lists that differ only in their extension to distinct results prefixes', async () => {
+    const pass = chosen.find((s) => s.expected.status === 'PASS')!.listLine;
+    const runs = new Map<string, string>();
+    for (const [key, body] of [['lists/same.txt', `${pass}\n`], ['lists/same.csv', `${INVALID}\n`], ['lists/same', `${pass}\n${INVALID}\n`]] as const) {
+      runs.set(key.slice('lists/'.length), (await drop(key, body)).runId);
+    }
+    await pump(fx);
+    for (const [name, runId] of runs) {
+      expect(await json<{ runId: string }>(`results/${name}/latest.json`)).toMatchObject({ runId });
+      expect(await json<{ list: { key: string } }>(`results/${name}/summary.json`)).toMatchObject({ list: { key: `lists/${name}` } });
+    }
+    expect(new Set(runs.values()).size).toBe(3);
   });
 
   it('turns a duplicate S3 event into a no-op', async () => {
@@ -106,9 +120,9 @@ describe('serverless pipeline end to end', () => {
       for (const s of [crashA!, crashB!]) expect(byInput.get(s.listLine)).toMatchObject({ status: s.expected.status, code: s.expected.code });
       expect(crashed.size).toBe(2);
       const bad = chosen.filter((s) => s === poison || s === lost || s.expected.status === 'FAILED' || s.expected.status === 'ERROR');
-      expect(await text('results/crashy/mirror-validate-failed.txt')).toBe(expectedFailed(bad.map((s) => s.listLine)));
+      expect(await text('results/crashy.txt/mirror-validate-failed.txt')).toBe(expectedFailed(bad.map((s) => s.listLine)));
       const runDirs = new Set<string>();
-      for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes('-crashy-')) runDirs.add(key);
+      for await (const key of store.list('runs/')) if (key.endsWith('/report.json') && key.includes('-crashy.txt-')) runDirs.add(key);
       expect([...runDirs]).toEqual([`runs/${runId}/report.json`]);
       expect(fx.completions().filter((e) => e.runId === runId)).toHaveLength(1);
     } finally {
@@ -125,7 +139,7 @@ describe('serverless pipeline end to end', () => {
     expect(outs).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     const report = await json<JsonReport>(`runs/${runId}/report.json`);
     expect(report.results).toHaveLength(2);
-    expect(await json<JsonReport>('results/twice/report.json')).toEqual(report);
+    expect(await json<JsonReport>('results/twice.txt/report.json')).toEqual(report);
     expect(fx.completions().filter((e) => e.runId === runId)).toHaveLength(1);
   });
 
@@ -142,8 +156,8 @@ describe('serverless pipeline end to end', () => {
     await handlers.aggregator(note(newer.runId), context);
     await handlers.aggregator(note(older.runId), context);
     expect(await text(`runs/${older.runId}/mirror-validate-failed.txt`)).toBe(`${failing.listLine}\n`);
-    expect(await text('results/race/mirror-validate-failed.txt')).toBeNull();
-    expect(await json<{ runId: string }>('results/race/summary.json')).toMatchObject({ runId: newer.runId, passed: 1 });
-    expect(await json<{ runId: string }>('results/race/latest.json')).toMatchObject({ runId: newer.runId });
+    expect(await text('results/race.txt/mirror-validate-failed.txt')).toBeNull();
+    expect(await json<{ runId: string }>('results/race.txt/summary.json')).toMatchObject({ runId: newer.runId, passed: 1 });
+    expect(await json<{ runId: string }>('results/race.txt/latest.json')).toMatchObject({ runId: newer.runId });
   });
 });

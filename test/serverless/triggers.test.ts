@@ -10,9 +10,14 @@ const record = (key: string, over: Record<string, unknown> = {}) => ({
 describe('triggers', () => {
   it('decodes S3 keys (+ and %xx) and names results after the list', () => {
     expect(decodeS3Key('lists/my+list%C3%BC.txt')).toBe('lists/my listü.txt');
-    expect(listNameOf('lists/team/nightly.txt', 'lists/')).toBe('team/nightly');
+    expect(listNameOf('lists/team/nightly.txt', 'lists/')).toBe('team/nightly.txt');
     expect(() => listNameOf('other/x.txt', 'lists/')).toThrow(/not a list under the input prefix/);
     expect(() => listNameOf('lists/a/../b.txt', 'lists/')).toThrow(/cannot name results/);
+  });
+
+  it('gives lists that differ only in their extension distinct names (results prefixes)', () => {
+    const names = ['lists/nightly.txt', 'lists/nightly.csv', 'lists/nightly'].map((k) => listNameOf(k, 'lists/'));
+    expect(names).toEqual(['nightly.txt', 'nightly.csv', 'nightly']);
   });
 
   it('derives the same run id for a duplicate event and another for a new upload', () => {
@@ -21,8 +26,8 @@ describe('triggers', () => {
     const [c] = s3Triggers([record('lists/nightly.txt', { sequencer: '0055AED6DCD90281E6' })], ctx);
     expect(a!.runId).toBe(b!.runId);
     expect(c!.runId).not.toBe(a!.runId);
-    expect(a).toMatchObject({ key: 'lists/nightly.txt', listName: 'nightly', kind: 's3', etag: 'abc' });
-    expect(a!.runId).toMatch(/^20260102T030405Z-nightly-[0-9a-f]{12}$/);
+    expect(a).toMatchObject({ key: 'lists/nightly.txt', listName: 'nightly.txt', kind: 's3', etag: 'abc' });
+    expect(a!.runId).toMatch(/^20260102T030405Z-nightly\.txt-[0-9a-f]{12}$/);
   });
 
   it('refuses records of another bucket', () => {
@@ -31,7 +36,7 @@ describe('triggers', () => {
 
   it('derives schedule run ids from the name and the scheduled time', () => {
     const t = scheduleTrigger({ bucket: 'b', key: 'lists/n.txt', source: 'schedule', name: 'nightly', scheduledTime: '2026-01-02T02:00:00Z', settings: { deep: true } }, ctx);
-    expect(t).toMatchObject({ runId: '20260102T020000Z-nightly-schedule', listName: 'n', kind: 'schedule', settings: { deep: true } });
+    expect(t).toMatchObject({ runId: '20260102T020000Z-nightly-schedule', listName: 'n.txt', kind: 'schedule', settings: { deep: true } });
     const manual = scheduleTrigger({ bucket: 'b', key: 'lists/n.txt' }, ctx);
     expect(manual.runId).toBe(scheduleTrigger({ bucket: 'b', key: 'lists/n.txt' }, ctx).runId);
     expect(manual.runId.startsWith(timeStamp(ctx.now()))).toBe(true);
