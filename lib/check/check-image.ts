@@ -3,13 +3,12 @@
  * as possible (SPEC §4), apply the SPEC §3 rules, and turn every outcome, exceptions included,
  * into one LineResult. Pure orchestration: no I/O of its own.
  */
-import { compareManifests, sourceHasMatchingPlatform, type SourceSide } from '../core/compare.js';
-import { ManifestError, parseManifest, type Manifest } from '../core/manifest.js';
-import { DEST_NOT_FOUND, SOURCE_NOT_FOUND, destMediaType, noMatchingPlatform, passed } from '../core/messages.js';
+import { SOURCE_NOT_FOUND } from '../core/messages.js';
 import { formatReference } from '../core/ref.js';
-import type { ImageItem, ImageRef, LineResult, PlatformFilter } from '../core/types.js';
+import type { ImageItem, LineResult, PlatformFilter } from '../core/types.js';
 import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js';
-import { checkChildren, checkDeep, type BlobOwner, type Outcome } from './existence.js';
+import { decide } from './decide.js';
+import type { Outcome } from './existence.js';
 import { SideError, errorCodeOf, onSide, sideMessage } from './side-errors.js';
 import { headsSourceFirst, readSource } from './source.js';
 
@@ -66,48 +65,5 @@ async function run(item: ImageItem, deps: CheckDeps, names: { source: string; de
   if (known === null) return { status: 'ERROR', code: 'SOURCE_ERROR', message: SOURCE_NOT_FOUND };
 
   const source = await readSource(item, deps, known, dest);
-  if (!sourceHasMatchingPlatform(source, deps.filter)) {
-    return { status: 'SKIPPED', code: 'NO_MATCHING_PLATFORM', message: noMatchingPlatform(deps.filter.arch, deps.filter.os) };
-  }
-  if (!dest) return { status: 'FAILED', code: 'DEST_NOT_FOUND', message: DEST_NOT_FOUND };
-
-  const destManifest: ParsedDest = dest.digest === source.digest ? { ok: true, manifest: source.manifest } : parseDest(dest);
-  if (!destManifest.ok) return destManifest.outcome;
-  const names3 = { source: repoName(src), destination: repoName(dst), tag: dst.tag ?? src.tag ?? dst.digest ?? '' };
-  const cmp = compareManifests(source, { manifest: destManifest.manifest, digest: dest.digest }, deps.filter, names3);
-  if (!cmp.ok) {
-    const specs = cmp.srcSpec && cmp.dstSpec ? { srcSpec: cmp.srcSpec, dstSpec: cmp.dstSpec } : {};
-    return { status: 'FAILED', code: cmp.code, message: cmp.message, ...specs };
-  }
-
-  const limit = deps.concurrency ?? 8;
-  const missing = await onSide('destination', () => deps.deep
-    ? checkDeep(deps.destination, dst, cmp.children, selfBlobs(source, destManifest.manifest, dest.digest), limit)
-    : checkChildren(deps.destination, dst, cmp.children, limit));
-  return missing ?? { status: 'PASS', code: null, message: passed(names.source, names.destination) };
-}
-
-type ParsedDest = { ok: true; manifest: Manifest } | { ok: false; outcome: Outcome };
-
-/** An unknown destination type is a wrong mirror (DEST_MEDIA_TYPE); a broken body is ERROR. */
-function parseDest(dest: FetchedManifest): ParsedDest {
-  try {
-    return { ok: true, manifest: parseManifest(dest.bytes, dest.mediaType) };
-  } catch (err) {
-    if (err instanceof ManifestError && err.code === 'UNSUPPORTED_MEDIA_TYPE') {
-      return { ok: false, outcome: { status: 'FAILED', code: 'DEST_MEDIA_TYPE', message: destMediaType(err.mediaType ?? dest.mediaType) } };
-    }
-    throw new SideError('destination', err);
-  }
-}
-
-/** With `deep`, a single image mirrored as itself has its own blobs to check. */
-function selfBlobs(source: SourceSide, dest: Manifest, destDigest: string): BlobOwner[] {
-  if (dest.kind !== 'image' || destDigest !== source.digest) return [];
-  const p = source.platform;
-  return [{ label: p ? `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}` : 'image', blobs: [dest.config, ...dest.layers] }];
-}
-
-function repoName(ref: ImageRef): string {
-  return `${ref.registry}/${ref.repository}`;
+  return decide(item, deps, source, dest, names);
 }

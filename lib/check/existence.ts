@@ -3,9 +3,12 @@
  * digest) and, with `--deep`, their config and layer blobs.
  */
 import { parseManifest } from '../core/manifest.js';
-import { blobMissing, childMissing } from '../core/messages.js';
-import { isAttestation, platformKey, platformOf } from '../core/platform.js';
-import type { Descriptor, ImageRef, ReasonCode, SpecEntry, Status } from '../core/types.js';
+import { blobMissing, childMissing, summarise } from '../core/messages.js';
+import { entryKey } from '../core/entries.js';
+import { keyLabel } from '../core/match.js';
+import { isIndex } from '../core/media-types.js';
+import { isPlatform } from '../core/platform.js';
+import type { Descriptor, ImageRef, ReasonCode, Rule, SpecEntry, Status } from '../core/types.js';
 import type { RegistryReader } from '../ports.js';
 import { mapLimit } from './concurrency.js';
 import { onSide } from './side-errors.js';
@@ -17,6 +20,7 @@ export interface Outcome {
   readonly message: string;
   readonly srcSpec?: readonly SpecEntry[];
   readonly dstSpec?: readonly SpecEntry[];
+  readonly rule?: Rule;
 }
 
 /** A manifest whose blobs `--deep` checks, with a label for messages. */
@@ -25,9 +29,9 @@ export interface BlobOwner {
   readonly blobs: readonly Descriptor[];
 }
 
-/** `os/arch[/variant]` of a child, or `attestation`. */
+/** The normalised `os/arch[/variant]` of a child, or `attestation`, `artifact`, `index`. */
 export function childLabel(d: Descriptor): string {
-  return isAttestation(d) ? 'attestation' : platformKey(platformOf(d));
+  return isIndex(d.mediaType) && !isPlatform(d.platform) ? 'index' : keyLabel(entryKey(d));
 }
 
 /** HEADs every child; FAILED CHILD_MISSING naming each missing one, else null. */
@@ -65,11 +69,12 @@ export async function checkDeep(
   const present = await mapLimit(entries, limit, ([digest]) => onSide('destination', () => dest.headBlob(ref, digest)));
   const absent = entries.filter((_, i) => !present[i]);
   if (absent.length === 0) return null;
-  return { status: 'FAILED', code: 'BLOB_MISSING', message: absent.map(([d, label]) => blobMissing(d, label)).join('; ') };
+  return { status: 'FAILED', code: 'BLOB_MISSING', message: summarise(absent.map(([d, label]) => blobMissing(d, label))) };
 }
 
-function childFailure(missing: readonly Descriptor[]): Outcome {
-  return { status: 'FAILED', code: 'CHILD_MISSING', message: missing.map((c) => childMissing(c.digest, childLabel(c))).join('; ') };
+/** FAILED CHILD_MISSING naming every missing child. */
+export function childFailure(missing: readonly Descriptor[]): Outcome {
+  return { status: 'FAILED', code: 'CHILD_MISSING', message: summarise(missing.map((c) => childMissing(c.digest, childLabel(c)))) };
 }
 
 function isForeign(d: Descriptor): boolean {

@@ -17,7 +17,7 @@ import { SideError, onSide } from './side-errors.js';
 /** Image configs are small; anything larger is not a config. */
 export const CONFIG_MAX_BYTES = 4 * 1024 * 1024;
 
-interface SourceDeps {
+export interface SourceDeps {
   readonly source: RegistryReader;
   readonly destination: RegistryReader;
   readonly cache?: ContentCache;
@@ -34,7 +34,8 @@ export function headsSourceFirst(source: ImageRef, cache: ContentCache | undefin
 }
 
 /**
- * The source manifest, its digest and (single image) platform. `known` is the source digest
+ * The source manifest, its digest and (single image) platform: absent for an artifact, whose
+ * config is not an image config or carries no platform. `known` is the source digest
  * (from a HEAD or the line) or the manifest already fetched by tag. Throws SideError.
  */
 export async function readSource(
@@ -52,20 +53,24 @@ export async function readSource(
   } else if (same) {
     ({ bytes, mediaType: contentType } = dest);
   } else {
-    const cached = await cacheGet(deps.cache, digest);
-    if (cached) {
-      bytes = cached;
-    } else {
-      const got = await onSide('source', () => deps.source.getManifest(item.source, digest));
-      if (!got) throw notFound(`manifest ${digest} does not exist`);
-      ({ bytes, mediaType: contentType } = got);
-      await cachePut(deps.cache, digest, bytes);
-    }
+    ({ bytes, mediaType: contentType } = await readSourceManifest(item, deps, digest));
   }
   const manifest = await onSide('source', async () => parseManifest(bytes, contentType));
   if (manifest.kind !== 'image' || !isImageConfig(manifest.config.mediaType)) return { manifest, digest };
-  const config = await readConfig(item, deps, manifest.config.digest, same);
-  return { manifest, digest, platform: config };
+  const platform = await readConfig(item, deps, manifest.config.digest, same);
+  return platform ? { manifest, digest, platform } : { manifest, digest };
+}
+
+/** A source manifest by digest: from the cache, else one GET (then cached). Throws SideError. */
+export async function readSourceManifest(
+  item: { source: ImageRef }, deps: SourceDeps, digest: string,
+): Promise<{ bytes: Uint8Array; mediaType?: string }> {
+  const cached = await cacheGet(deps.cache, digest);
+  if (cached) return { bytes: cached };
+  const got = await onSide('source', () => deps.source.getManifest(item.source, digest));
+  if (!got) throw notFound(`manifest ${digest} does not exist`);
+  await cachePut(deps.cache, digest, got.bytes);
+  return { bytes: got.bytes, mediaType: got.mediaType };
 }
 
 async function readConfig(
@@ -73,7 +78,7 @@ async function readConfig(
   deps: SourceDeps,
   digest: string,
   fromDestFirst: boolean,
-): Promise<Platform> {
+): Promise<Platform | undefined> {
   let bytes = await cacheGet(deps.cache, digest);
   const cached = bytes !== null;
   if (!bytes && fromDestFirst) {

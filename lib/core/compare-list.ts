@@ -1,81 +1,73 @@
 /**
- * List-versus-list comparison (Docker manifest list or OCI index on both sides).
+ * List-versus-list comparison (Docker manifest list or OCI index on both sides), artifact
+ * indexes and nested indexes included. Linear in the number of entries; the message and the
+ * srcSpec/dstSpec stay small however many entries differ.
  */
-import { UPSTREAM_UPDATED, listMismatch } from './messages.js';
-import { filterEntries, isAttestation, platformKey, platformOf, sortedSpec } from './platform.js';
-import type { Descriptor, FailCode, PlatformFilter } from './types.js';
+import { selectEntries } from './entries.js';
+import { matchEntries, type Keyed, type Pair, type Problem } from './match.js';
+import { DETAILS_MAX, UPSTREAM_UPDATED, listMismatch, summarise } from './messages.js';
+import { isIndex } from './media-types.js';
+import { sortedSpec } from './spec.js';
+import type { Descriptor, FailCode, PlatformFilter, SpecEntry } from './types.js';
 import type { CompareNames, CompareResult } from './compare.js';
 
-interface Problem {
-  readonly code: FailCode;
-  readonly detail: string;
-}
-
-function keyOf(d: Descriptor): string {
-  return isAttestation(d) ? `attestation ${d.digest}` : platformKey(platformOf(d));
-}
+/** Entries per side shown in srcSpec/dstSpec before only the differing ones are shown. */
+export const SPEC_MAX = DETAILS_MAX;
 
 /**
- * For every filtered source entry exactly one filtered destination entry with the same digest
- * and platform (architecture, os, variant, os.version); no filtered destination entry the
- * source lacks; order irrelevant; duplicates in the destination fail. Attestations (when the
- * filter keeps them) are matched by digest. The code is `DIGEST_MISMATCH` when every problem is
- * a same-platform digest difference, else `PLATFORM_MISMATCH`.
+ * For every compared source entry (entries.ts) one destination entry with the same digest and
+ * key; no compared destination entry with a platform that the source lacks (duplicates
+ * included); order irrelevant. Nested indexes with the same key are returned in `nested` for the
+ * caller to compare in turn. The code is `DIGEST_MISMATCH` when every problem is a digest
+ * difference (same platform, or an artifact missing), else `PLATFORM_MISMATCH`.
+ *
+ * @param relevant whether a nested source index holds something to compare.
  */
 export function compareLists(
   source: readonly Descriptor[],
   dest: readonly Descriptor[],
   filter: PlatformFilter,
   names: CompareNames,
+  relevant?: (d: Descriptor) => boolean,
 ): CompareResult {
-  const src = filterEntries(source, filter);
-  const dst = filterEntries(dest, filter);
-  const problems: Problem[] = [];
-  const counts = new Map<string, number>();
-  for (const d of dst) counts.set(keyOf(d), (counts.get(keyOf(d)) ?? 0) + 1);
-  const dupKeys = new Set([...counts].filter(([, n]) => n > 1).map(([k]) => k));
-  for (const k of dupKeys) {
-    problems.push({ code: 'PLATFORM_MISMATCH', detail: `duplicate ${k} in destination (${counts.get(k)} entries)` });
+  const src = selectEntries(source, filter, relevant);
+  const dst = selectEntries(dest, filter);
+  const m = matchEntries(src, dst);
+  if (m.problems.length === 0) {
+    const nested: Pair[] = [...m.pairs.filter(([s]) => isIndex(s.mediaType)), ...m.nested];
+    return {
+      ok: true,
+      children: m.pairs.filter(([s]) => !isIndex(s.mediaType)).map(([, d]) => d),
+      nested,
+      sources: [...m.pairs.map(([s]) => s.digest), ...m.nested.map(([s]) => s.digest)],
+    };
   }
-
-  const used = new Set<Descriptor>();
-  const matched: Descriptor[] = [];
-  const free = (pred: (d: Descriptor) => boolean) => dst.find((d) => !used.has(d) && pred(d));
-  for (const s of src) {
-    const key = keyOf(s);
-    const exact = free((d) => d.digest === s.digest && keyOf(d) === key);
-    if (exact) {
-      used.add(exact);
-      matched.push(exact);
-      continue;
-    }
-    const sameKey = isAttestation(s) ? undefined : free((d) => keyOf(d) === key);
-    const sameDigest = sameKey ? undefined : free((d) => !isAttestation(d) && d.digest === s.digest);
-    const other = sameKey ?? sameDigest;
-    if (other) used.add(other);
-    if (sameKey) {
-      problems.push({ code: 'DIGEST_MISMATCH', detail: `${key}: source digest "${s.digest}" != dest digest "${sameKey.digest}"` });
-    } else if (sameDigest) {
-      problems.push({ code: 'PLATFORM_MISMATCH', detail: `${s.digest}: source platform "${key}" != dest platform "${keyOf(sameDigest)}"` });
-    } else {
-      problems.push({ code: 'PLATFORM_MISMATCH', detail: `${key} (${s.digest}) missing in destination` });
-    }
-  }
-  for (const d of dst) {
-    if (!used.has(d) && !dupKeys.has(keyOf(d))) {
-      problems.push({ code: 'PLATFORM_MISMATCH', detail: `destination has ${keyOf(d)} (${d.digest}) that the source lacks` });
-    }
-  }
-  if (problems.length === 0) return { ok: true, children: matched };
-
-  const code: FailCode = problems.every((p) => p.code === 'DIGEST_MISMATCH') ? 'DIGEST_MISMATCH' : 'PLATFORM_MISMATCH';
-  const details = problems.map((p) => p.detail).join('; ');
-  const hint = problems.some((p) => p.code === 'DIGEST_MISMATCH') ? `; ${UPSTREAM_UPDATED}` : '';
+  const code: FailCode = m.problems.every((p) => p.code === 'DIGEST_MISMATCH') ? 'DIGEST_MISMATCH' : 'PLATFORM_MISMATCH';
+  const hint = m.problems.some((p) => p.code === 'DIGEST_MISMATCH') ? `; ${UPSTREAM_UPDATED}` : '';
+  const specs = specsOf(src, dst, m.problems);
+  const note = specs.partial ? '; srcSpec and dstSpec list only the differing entries' : '';
+  const details = summarise(m.problems.map((p) => p.detail));
   return {
     ok: false,
     code,
-    message: `${listMismatch(names.source, names.destination, names.tag)}: ${details}${hint}`,
-    srcSpec: sortedSpec(src),
-    dstSpec: sortedSpec(dst),
+    message: `${listMismatch(names.source, names.destination, names.tag)}: ${details}${hint}${note}`,
+    srcSpec: specs.src,
+    dstSpec: specs.dst,
   };
+}
+
+/** Every compared entry of each side, or beyond SPEC_MAX only those named by the problems. */
+function specsOf(src: readonly Keyed[], dst: readonly Keyed[], problems: readonly Problem[]): { src: SpecEntry[]; dst: SpecEntry[]; partial: boolean } {
+  if (src.length <= SPEC_MAX && dst.length <= SPEC_MAX) {
+    return { src: sortedSpec(src.map((k) => k.d)), dst: sortedSpec(dst.map((k) => k.d)), partial: false };
+  }
+  const pick = (side: 'src' | 'dst'): SpecEntry[] => {
+    const seen = new Set<Descriptor>();
+    for (const p of problems) {
+      const d = p[side];
+      if (d && seen.size < SPEC_MAX) seen.add(d);
+    }
+    return sortedSpec([...seen]);
+  };
+  return { src: pick('src'), dst: pick('dst'), partial: true };
 }

@@ -1,12 +1,17 @@
 /**
  * The comparison rules of SPEC §3, as a pure function of the two parsed manifests. It says
- * PASS-so-far (with the destination children that must still be proven to exist) or FAILED.
+ * PASS-so-far (with the destination children that must still be proven to exist and the nested
+ * indexes still to compare) or FAILED.
  */
+import { compareArtifact, nestedRelevance, nestedSources, ruleOf, type NestedSources } from './artifact.js';
 import { compareLists } from './compare-list.js';
+import type { Pair } from './match.js';
 import type { Manifest } from './manifest.js';
 import { DEST_LIST_LENGTH, destMediaType, fieldMismatch, osVersionNotEmpty } from './messages.js';
-import { filterEntries, isAttestation, platformOf, platformPasses } from './platform.js';
+import { normalisePlatform, platformOf } from './platform.js';
 import type { Descriptor, FailCode, Platform, PlatformFilter, SpecEntry } from './types.js';
+
+export { isRelevant, nestedSources, ruleOf, type NestedSources } from './artifact.js';
 
 /** Names used in list-mismatch messages: repositories without tag, and the tag. */
 export interface CompareNames {
@@ -19,7 +24,7 @@ export interface CompareNames {
 export interface SourceSide {
   readonly manifest: Manifest;
   readonly digest: string;
-  /** Platform from the config of a single image; absent for artifacts with a non-image config. */
+  /** Platform from the config of a single image; absent for an artifact (no platform in its config). */
   readonly platform?: Platform;
 }
 
@@ -29,9 +34,13 @@ export interface DestSide {
   readonly digest: string;
 }
 
-/** `children`: the destination child descriptors whose existence must still be checked. */
+/**
+ * `children`: the destination child descriptors whose existence must still be checked;
+ * `nested`: pairs of nested indexes (source entry, destination entry) still to compare;
+ * `sources`: the source digests of every matched entry.
+ */
 export type CompareResult =
-  | { readonly ok: true; readonly children: Descriptor[] }
+  | { readonly ok: true; readonly children: Descriptor[]; readonly nested: Pair[]; readonly sources: string[] }
   | {
       readonly ok: false;
       readonly code: FailCode;
@@ -41,30 +50,24 @@ export type CompareResult =
     };
 
 /**
- * False when no source image passes the filter: the line is SKIPPED. Attestations do not count.
- * A single image without a platform (an artifact) is always validated.
+ * Compares a source with its existing destination, per the source kind (SPEC §3 table).
+ * `nested` holds the nested source indexes already read, by digest.
  */
-export function sourceHasMatchingPlatform(source: SourceSide, filter: PlatformFilter): boolean {
-  const m = source.manifest;
-  if (m.kind === 'index') return filterEntries(m.manifests, filter).some((d) => !isAttestation(d));
-  if (m.kind === 'schema1') return platformPasses(m.platform, filter);
-  return source.platform === undefined || platformPasses(source.platform, filter);
-}
-
-/** Compares a source with its existing destination, per the source kind (SPEC §3 table). */
 export function compareManifests(
   source: SourceSide,
   dest: DestSide,
   filter: PlatformFilter,
   names: CompareNames,
+  nested: NestedSources = nestedSources(),
 ): CompareResult {
   const s = source.manifest;
   const d = dest.manifest;
   if (s.kind === 'index') {
     if (d.kind !== 'index') return fail('DEST_MEDIA_TYPE', destMediaType(d.mediaType));
-    return compareLists(s.manifests, d.manifests, filter, names);
+    return compareLists(s.manifests, d.manifests, filter, names, nestedRelevance(filter, nested));
   }
-  if (s.kind === 'image' && dest.digest === source.digest) return { ok: true, children: [] };
+  if (ruleOf(source) === 'artifact') return compareArtifact(source, dest);
+  if (s.kind === 'image' && dest.digest === source.digest) return ok([]);
   if (d.kind !== 'index') {
     return s.kind === 'schema1'
       ? fail('DEST_MEDIA_TYPE', destMediaType(d.mediaType))
@@ -77,16 +80,25 @@ export function compareManifests(
   }
   const platform = s.kind === 'schema1' ? s.platform : source.platform;
   const mismatch = platform && platformMismatch(platform, platformOf(entry));
-  return mismatch ? fail('PLATFORM_MISMATCH', mismatch) : { ok: true, children: [entry] };
+  return mismatch ? fail('PLATFORM_MISMATCH', mismatch) : ok([entry]);
 }
 
-/** hangar's single-entry checks: arch, os, variant equal; destination os.version empty. */
+/**
+ * The single-image checks, on normalised platforms: architecture, os and variant equal; the
+ * entry's os.version empty or equal to the config's (buildx and newer hangar fill it in).
+ */
 function platformMismatch(src: Platform, dst: Platform): string | undefined {
-  if (src.architecture !== dst.architecture) return fieldMismatch('arch', src.architecture, dst.architecture);
-  if (src.os !== dst.os) return fieldMismatch('os', src.os, dst.os);
-  if ((src.variant ?? '') !== (dst.variant ?? '')) return fieldMismatch('variant', src.variant ?? '', dst.variant ?? '');
-  const version = dst['os.version'] ?? '';
-  return version ? osVersionNotEmpty(version) : undefined;
+  const s = normalisePlatform(src);
+  const d = normalisePlatform(dst);
+  if (s.architecture !== d.architecture) return fieldMismatch('arch', s.architecture, d.architecture);
+  if (s.os !== d.os) return fieldMismatch('os', s.os, d.os);
+  if (s.variant !== d.variant) return fieldMismatch('variant', s.variant, d.variant);
+  if (d.osVersion === '' || d.osVersion === s.osVersion) return undefined;
+  return s.osVersion === '' ? osVersionNotEmpty(d.osVersion) : fieldMismatch('os.version', s.osVersion, d.osVersion);
+}
+
+function ok(children: Descriptor[]): CompareResult {
+  return { ok: true, children, nested: [], sources: [] };
 }
 
 function fail(code: FailCode, message: string): CompareResult {

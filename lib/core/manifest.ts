@@ -8,9 +8,14 @@ import {
   baseMediaType, isImage, isIndex, isKnownManifest, isSchema1,
 } from './media-types.js';
 import { parseDescriptor, parsePlatformObject, type Json } from './descriptor.js';
+import { isUnknownPlatform } from './platform.js';
 import type { Descriptor, Platform } from './types.js';
 
-export { isAttestation, platformOf, specEntry } from './platform.js';
+export { isAttestation, platformOf } from './platform.js';
+export { specEntry } from './spec.js';
+
+/** Most entries an index may have; more is MALFORMED ("too many entries"), so one image's work stays bounded. */
+export const MAX_INDEX_ENTRIES = 10_000;
 
 /** Codes of {@link ManifestError}. */
 export type ManifestErrorCode = 'MALFORMED' | 'UNSUPPORTED_MEDIA_TYPE';
@@ -43,6 +48,9 @@ export function parseManifest(bytes: Uint8Array, contentType?: string): Manifest
   if (isIndex(mediaType)) {
     const list = obj['manifests'];
     if (!Array.isArray(list)) throw malformed(`index ${mediaType} has no "manifests" array`);
+    if (list.length > MAX_INDEX_ENTRIES) {
+      throw malformed(`index has too many entries (${list.length}, limit ${MAX_INDEX_ENTRIES})`);
+    }
     const manifests = list.map((d, i) => parseDescriptor(d, `manifests[${i}]`, malformed));
     const annotations = stringRecord(obj['annotations']);
     return annotations ? { kind: 'index', mediaType, manifests, annotations } : { kind: 'index', mediaType, manifests };
@@ -62,12 +70,14 @@ export function parseManifest(bytes: Uint8Array, contentType?: string): Manifest
 
 /**
  * Platform of an image config blob: architecture, os, variant, os.version, os.features.
- * Throws `MALFORMED` when it is not JSON or lacks architecture or os.
+ * Undefined when the config carries no platform: no architecture or os (a cosign signature, an
+ * SBOM), or `unknown/unknown` (an attestation): the manifest is an artifact. Throws `MALFORMED`
+ * when it is not a JSON object.
  */
-export function parseImageConfig(bytes: Uint8Array): Platform {
+export function parseImageConfig(bytes: Uint8Array): Platform | undefined {
   const obj = parseJsonObject(bytes, 'image config');
   const platform = parsePlatformObject(obj);
-  if (!platform.architecture || !platform.os) throw malformed('image config has no architecture or os');
+  if (!platform.architecture || !platform.os || isUnknownPlatform(platform)) return undefined;
   return platform;
 }
 

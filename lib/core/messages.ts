@@ -8,6 +8,25 @@
 export const DEST_NOT_FOUND = 'destination manifest does not exist';
 export const SOURCE_NOT_FOUND = 'source manifest does not exist';
 export const DEST_LIST_LENGTH = 'destination manifest list length should be 1';
+/** Longest piece of list or registry text quoted in a message; longer text is cut with `…`. */
+export const QUOTE_MAX = 200;
+/** Longest message of a result; a longer one is cut with `…`. */
+export const MESSAGE_MAX = 4096;
+/** Most differences listed one by one in a list mismatch; the rest are counted. */
+export const DETAILS_MAX = 50;
+
+/** `text` cut to `max` characters, with `…` when something was cut. */
+export function quote(text: string, max = QUOTE_MAX): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** The first {@link DETAILS_MAX} details joined with `; `, then `… and N more`; at most MESSAGE_MAX long. */
+export function summarise(details: readonly string[]): string {
+  const shown = details.slice(0, DETAILS_MAX).join('; ');
+  const more = details.length > DETAILS_MAX ? `; … and ${details.length - DETAILS_MAX} more` : '';
+  return quote(shown, MESSAGE_MAX - more.length - 1) + more;
+}
+
 /** Appended to list digest mismatches (FAQ item 5). */
 export const UPSTREAM_UPDATED = 'the upstream image was updated and the mirror was not: run mirror again';
 
@@ -18,12 +37,22 @@ export function destMediaType(mediaType: string): string {
 
 /** `source <field> "<a>" != dest <field> "<b>"` */
 export function fieldMismatch(field: string, source: string, dest: string): string {
-  return `source ${field} "${source}" != dest ${field} "${dest}"`;
+  return `source ${field} "${quote(source)}" != dest ${field} "${quote(dest)}"`;
+}
+
+/** DEST_NOT_FOUND for an artifact (a signature, SBOM, chart or other platform-less manifest). */
+export function artifactNotFound(digest: string): string {
+  return `${DEST_NOT_FOUND} (artifact ${digest})`;
+}
+
+/** DIGEST_MISMATCH for an artifact: `artifact: source digest "<a>" != dest digest "<b>"`. */
+export function artifactMismatch(source: string, dest: string): string {
+  return `artifact: ${fieldMismatch('digest', source, dest)}`;
 }
 
 /** `dest os.version is "<v>", should be empty` */
 export function osVersionNotEmpty(version: string): string {
-  return `dest os.version is "${version}", should be empty`;
+  return `dest os.version is "${quote(version)}", should be empty`;
 }
 
 /** hangar's list mismatch headline: `source manifest "<src>" != dest "<dst>", tag "<tag>"`. */
@@ -31,9 +60,9 @@ export function listMismatch(source: string, dest: string, tag: string): string 
   return `source manifest "${source}" != dest "${dest}", tag "${tag}"`;
 }
 
-/** PASS line body, as hangar prints it: `[<src>] == [<dst>]`. */
-export function passed(source: string, dest: string): string {
-  return `[${source}] == [${dest}]`;
+/** PASS line body, as hangar prints it: `[<src>] == [<dst>]`, then ` (artifact)` for an artifact. */
+export function passed(source: string, dest: string, artifact = false): string {
+  return `[${source}] == [${dest}]${artifact ? ' (artifact)' : ''}`;
 }
 
 /** SKIPPED: the source has no entry for the requested platforms. */

@@ -1,8 +1,14 @@
 /**
- * Platforms of list entries: attestation detection, the run's platform filter, stable keys and
- * the srcSpec/dstSpec shape hangar prints.
+ * Platforms: the one home of their normalisation, comparison and filtering.
+ *
+ * Platforms are compared the way containerd compares them (its `platforms.Normalize`): case is
+ * ignored, `x86_64`/`x86-64` are `amd64`, `aarch64` is `arm64`, `i386` is `386`, `armhf` is
+ * `arm/v7`, `armel` is `arm/v6`, `macos` is `darwin`, and default variants are dropped or filled
+ * in: `amd64/v1` ≡ `amd64`, `arm64/v8` ≡ `arm64` (`8`, `v8.0` too), `arm` ≡ `arm/v7` (`7` too).
+ * A real variant difference (`arm/v6` against `arm/v7`) stays a difference. The same normal form
+ * decides `--arch`/`--os` filtering, so `-a arm64` keeps `arm64/v8` entries.
  */
-import type { Descriptor, Platform, PlatformFilter, SpecEntry } from './types.js';
+import type { Descriptor, Platform, PlatformFilter } from './types.js';
 
 /** Annotation buildx puts on attestation manifests inside an index. */
 export const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
@@ -10,14 +16,58 @@ export const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
 export const REFERENCE_DIGEST_ANNOTATION = 'vnd.docker.reference.digest';
 export const ATTESTATION_TYPE = 'attestation-manifest';
 
-/**
- * True for a buildx attestation entry. The annotation
- * `vnd.docker.reference.type=attestation-manifest` decides: buildx always writes it together with
- * the `unknown/unknown` platform, and an `unknown/unknown` entry without it is not known to be an
- * attestation (it is then an ordinary entry that the arch/os filter drops, unless asked for).
- */
-export function isAttestation(desc: Descriptor): boolean {
-  return desc.annotations?.[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_TYPE;
+/** The compared fields of a platform, normalised. Empty strings for absent fields. */
+export interface NormalPlatform {
+  readonly architecture: string;
+  readonly os: string;
+  readonly variant: string;
+  readonly osVersion: string;
+}
+
+/** containerd's normal form of an architecture and its variant. */
+export function normaliseArch(architecture: string, variant = ''): { architecture: string; variant: string } {
+  const arch = architecture.toLowerCase();
+  const v = variant.toLowerCase();
+  switch (arch) {
+    case 'i386': return { architecture: '386', variant: '' };
+    case 'x86_64': case 'x86-64': case 'amd64': return { architecture: 'amd64', variant: v === 'v1' ? '' : v };
+    case 'aarch64': case 'arm64':
+      if (v === '8' || v === 'v8' || v === 'v8.0') return { architecture: 'arm64', variant: '' };
+      if (v === '9' || v === '9.0' || v === 'v9.0') return { architecture: 'arm64', variant: 'v9' };
+      return { architecture: 'arm64', variant: v };
+    case 'armhf': return { architecture: 'arm', variant: 'v7' };
+    case 'armel': return { architecture: 'arm', variant: 'v6' };
+    case 'arm':
+      if (v === '' || v === '7') return { architecture: 'arm', variant: 'v7' };
+      return { architecture: 'arm', variant: ['5', '6', '8'].includes(v) ? `v${v}` : v };
+    default: return { architecture: arch, variant: v };
+  }
+}
+
+/** containerd's normal form of an os: lower case, `macos` is `darwin`. */
+export function normaliseOs(os: string): string {
+  const o = os.toLowerCase();
+  return o === 'macos' ? 'darwin' : o;
+}
+
+/** The platform in normal form (os.features are never compared). */
+export function normalisePlatform(p: Platform): NormalPlatform {
+  const { architecture, variant } = normaliseArch(p.architecture, p.variant ?? '');
+  return { architecture, os: normaliseOs(p.os), variant, osVersion: p['os.version'] ?? '' };
+}
+
+/** The compared fields of a normalised platform as one string: `os/arch[/variant][:os.version]`. */
+export function platformKey(p: Platform): string {
+  const n = normalisePlatform(p);
+  let key = `${n.os}/${n.architecture}`;
+  if (n.variant) key += `/${n.variant}`;
+  if (n.osVersion) key += `:${n.osVersion}`;
+  return key;
+}
+
+/** True when the platform has an architecture or an os (an artifact has neither). */
+export function isPlatform(p: Platform | undefined): p is Platform {
+  return p !== undefined && (p.architecture !== '' || p.os !== '');
 }
 
 /** The descriptor's platform; empty architecture and os when it has none. */
@@ -25,61 +75,24 @@ export function platformOf(desc: Descriptor): Platform {
   return desc.platform ?? { architecture: '', os: '' };
 }
 
-/** The entry as hangar prints it in srcSpec/dstSpec (os.features is never compared). */
-export function specEntry(desc: Descriptor): SpecEntry {
-  const p = platformOf(desc);
-  const platform: { architecture: string; os: string; variant?: string; 'os.version'?: string } = {
-    architecture: p.architecture,
-    os: p.os,
-  };
-  if (p.variant) platform.variant = p.variant;
-  if (p['os.version']) platform['os.version'] = p['os.version'];
-  return desc.mediaType
-    ? { digest: desc.digest, mediaType: desc.mediaType, platform }
-    : { digest: desc.digest, platform };
-}
-
-/** Compared fields of a platform, as one string: `os/arch[/variant][:os.version]`. */
-export function platformKey(p: Platform): string {
-  let key = `${p.os}/${p.architecture}`;
-  if (p.variant) key += `/${p.variant}`;
-  if (p['os.version']) key += `:${p['os.version']}`;
-  return key;
-}
-
-/** True when the platform's architecture and os are both in the filter. */
-export function platformPasses(p: Platform | undefined, filter: PlatformFilter): boolean {
-  return p !== undefined && filter.arch.includes(p.architecture) && filter.os.includes(p.os);
-}
-
 /**
- * The entries of a list that take part in the comparison.
- *
- * - Ordinary entries pass when their architecture and os are in the filter; an entry with no
- *   platform never passes.
- * - Attestations are dropped unless `filter.attestations`. Then they are kept regardless of the
- *   arch/os filter (their platform is `unknown/unknown`), but only when the image they attest
- *   (`vnd.docker.reference.digest`) is itself kept, or when they name no image. This is what
- *   hangar's `--provenance` selects and what its mirror copies. They are matched by digest.
+ * True for an attestation entry: platform `unknown/unknown` (buildx, regctl and others write
+ * attestations, SBOMs and other reference types there), or the annotation
+ * `vnd.docker.reference.type=attestation-manifest`. Ignored unless `--attestations`.
  */
-export function filterEntries(entries: readonly Descriptor[], filter: PlatformFilter): Descriptor[] {
-  const images = entries.filter((d) => !isAttestation(d) && platformPasses(d.platform, filter));
-  if (!filter.attestations) return images;
-  const kept = new Set(images.map((d) => d.digest));
-  return entries.filter((d) => {
-    if (!isAttestation(d)) return images.includes(d);
-    const ref = d.annotations?.[REFERENCE_DIGEST_ANNOTATION];
-    return ref === undefined || kept.has(ref);
-  });
+export function isAttestation(desc: Descriptor): boolean {
+  return desc.annotations?.[REFERENCE_TYPE_ANNOTATION] === ATTESTATION_TYPE || isUnknownPlatform(desc.platform);
 }
 
-/** Spec entries sorted by platform then digest, for stable output. */
-export function sortedSpec(entries: readonly Descriptor[]): SpecEntry[] {
-  return entries
-    .map(specEntry)
-    .sort((a, b) => cmp(platformKey(a.platform), platformKey(b.platform)) || cmp(a.digest, b.digest));
+/** True for `unknown/unknown`, the platform buildx gives attestations (entries and configs). */
+export function isUnknownPlatform(p: Platform | undefined): boolean {
+  return p !== undefined && p.architecture.toLowerCase() === 'unknown' && p.os.toLowerCase() === 'unknown';
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** True when the platform's normalised architecture and os are both in the (normalised) filter. */
+export function platformPasses(p: Platform | undefined, filter: PlatformFilter): boolean {
+  if (!isPlatform(p)) return false;
+  const n = normalisePlatform(p);
+  return filter.arch.some((a) => normaliseArch(a).architecture === n.architecture)
+    && filter.os.some((o) => normaliseOs(o) === n.os);
 }

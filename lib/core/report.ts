@@ -88,7 +88,7 @@ export interface ReportMeta {
 
 /** One line of the JSON report. */
 export type ReportLine = Pick<LineResult, 'line' | 'input' | 'status' | 'code' | 'message'>
-  & Partial<Pick<LineResult, 'srcSpec' | 'dstSpec' | 'source' | 'destination' | 'durationMs' | 'requests' | 'rateLimitRemaining'>>;
+  & Partial<Pick<LineResult, 'srcSpec' | 'dstSpec' | 'rule' | 'source' | 'destination' | 'durationMs' | 'requests' | 'rateLimitRemaining'>>;
 
 /** The JSON report document. */
 export interface JsonReport {
@@ -140,7 +140,7 @@ export function runTotals(
 /** A result reduced to the report's fields; `code` is always present (null when none). */
 export function reportLine(r: LineResult): ReportLine {
   const out: ReportLine = { line: r.line, input: r.input, status: r.status, code: r.code ?? null, message: r.message };
-  const optional = ['srcSpec', 'dstSpec', 'source', 'destination', 'durationMs', 'requests', 'rateLimitRemaining'] as const;
+  const optional = ['srcSpec', 'dstSpec', 'rule', 'source', 'destination', 'durationMs', 'requests', 'rateLimitRemaining'] as const;
   const extra: Record<string, unknown> = {};
   for (const k of optional) if (r[k] !== undefined) extra[k] = r[k];
   return { ...out, ...extra };

@@ -97,6 +97,14 @@ export interface PlatformFilter {
   readonly attestations: boolean;
 }
 
+/**
+ * The SPEC §3 rule that decided a verdict: `index` (a list or index compared entry by entry,
+ * nested indexes included), `artifact` (a platform-less manifest, or an index of them, compared
+ * by digest), `single` (one image, schema2, OCI or schema1, against the same manifest or a
+ * one-entry list).
+ */
+export type Rule = 'artifact' | 'index' | 'single';
+
 /** Request counters, by kind. Every field is a count of HTTP requests made. */
 export interface RequestCounts {
   manifestHead: number;
@@ -126,6 +134,8 @@ export interface LineResult {
   readonly destination?: string;
   readonly srcSpec?: readonly SpecEntry[];
   readonly dstSpec?: readonly SpecEntry[];
+  /** The rule that decided, once the source was read. */
+  readonly rule?: Rule;
   /** Wall time spent validating this line, in milliseconds. */
   readonly durationMs?: number;
   readonly requests?: Partial<RequestCounts>;

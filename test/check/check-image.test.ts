@@ -228,12 +228,17 @@ describe('checkImage: single image and schema1 sources', () => {
     expect(destination.count('headBlob')).toBe(layers.kind === 'image' ? layers.layers.length + 1 : -1);
   });
 
-  it('FAILs PLATFORM_MISMATCH when the entry lacks the config variant', async () => {
+  it.each([
+    ['lacks the config\'s default variant (arm64 ≡ arm64/v8)', { architecture: 'arm64', os: 'linux' }, 'PASS', null],
+    ['writes the variant as "8"', { architecture: 'aarch64', os: 'linux', variant: '8' }, 'PASS', null],
+    ['names another variant', { architecture: 'arm64', os: 'linux', variant: 'v9' }, 'FAILED', 'source variant "" != dest variant "v9"'],
+  ])('one-entry list whose entry %s', async (_name, platform, status, message) => {
     const { source, destination } = single('list');
-    const list = encode({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: DOCKER_V2, digest: digestOf(manifest), size: 1, platform: { architecture: 'arm64', os: 'linux' } }] });
+    const list = encode({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: DOCKER_V2, digest: digestOf(manifest), size: 1, platform }] });
     destination.putManifest(DST, list, DOCKER_LIST, '1.25');
     const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
-    expect(r).toMatchObject({ status: 'FAILED', code: 'PLATFORM_MISMATCH', message: 'source variant "v8" != dest variant ""' });
+    expect(r.status).toBe(status);
+    if (message) expect(r).toMatchObject({ code: 'PLATFORM_MISMATCH', message, rule: 'single' });
   });
 
   it('FAILs DEST_LIST_LENGTH for a two-entry list', async () => {

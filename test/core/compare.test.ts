@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareManifests, sourceHasMatchingPlatform, type CompareResult, type SourceSide } from '../../lib/core/compare.js';
+import { compareManifests, isRelevant, nestedSources, type CompareResult, type SourceSide } from '../../lib/core/compare.js';
 import { parseManifest, type Manifest } from '../../lib/core/manifest.js';
 import { DOCKER_LIST, DOCKER_V2, OCI_INDEX, OCI_MANIFEST } from '../../lib/core/media-types.js';
 import type { Descriptor, Platform, PlatformFilter } from '../../lib/core/types.js';
@@ -56,7 +56,8 @@ describe('list or index source', () => {
     ['extra platform in the filter', list([amd]), list([amd, arm]), FILTER, 'PLATFORM_MISMATCH'],
     ['wrong digest (upstream updated)', list([amd, arm]), list([amd, entry('arm-old', 'arm64', 'linux', { variant: 'v8' })]), FILTER, 'DIGEST_MISMATCH'],
     ['duplicate platform in destination', list([amd, arm]), list([amd, arm, entry('amd2', 'amd64')]), FILTER, 'PLATFORM_MISMATCH'],
-    ['variant mismatch', list([amd, arm]), list([amd, { ...arm, platform: { architecture: 'arm64', os: 'linux' } }]), FILTER, 'PLATFORM_MISMATCH'],
+    ['arm64 ≡ arm64/v8 (containerd normalisation)', list([amd, arm]), list([amd, { ...arm, platform: { architecture: 'arm64', os: 'linux' } }]), FILTER, 'OK', 2],
+    ['variant mismatch (arm64/v8 against arm64/v9)', list([amd, arm]), list([amd, { ...arm, platform: { architecture: 'arm64', os: 'linux', variant: 'v9' } }]), FILTER, 'PLATFORM_MISMATCH'],
     ['os.version mismatch', list([amd, win]), list([amd, { ...win, platform: { architecture: 'amd64', os: 'windows', 'os.version': '10.0.20348.1' } }]), FILTER, 'PLATFORM_MISMATCH'],
     ['attestations ignored by default (dest lacks them)', list([amd, attAmd, arm, attArm], OCI_INDEX), list([amd, arm]), FILTER, 'OK', 2],
     ['attestations ignored by default (dest has them)', list([amd, arm]), list([amd, attAmd, arm, attArm], OCI_INDEX), FILTER, 'OK', 2],
@@ -83,7 +84,7 @@ describe('list or index source', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.message).toContain('source manifest "docker.io/library/nginx" != dest "reg.example/library/nginx", tag "1.25"');
-    expect(r.message).toContain('linux/arm64/v8');
+    expect(r.message).toContain('linux/arm64 (');
     expect(r.srcSpec?.map((s) => s.platform.architecture)).toEqual(['amd64', 'arm64']);
     expect(r.dstSpec).toEqual([{ digest: amd.digest, mediaType: DOCKER_V2, platform: { architecture: 'amd64', os: 'linux' } }]);
   });
@@ -114,7 +115,8 @@ describe('single image source', () => {
     ['different single manifest', fixture('oci-manifest.json'), 'DIGEST_MISMATCH', `source digest "${img.digest}" != dest digest "${fixture('oci-manifest.json').digest}"`],
     ['arch differs', list([child({ platform: { architecture: 'amd64', os: 'linux' } })]), 'PLATFORM_MISMATCH', 'source arch "arm64" != dest arch "amd64"'],
     ['os differs', list([child({ platform: { architecture: 'arm64', os: 'windows' } })]), 'PLATFORM_MISMATCH', 'source os "linux" != dest os "windows"'],
-    ['variant differs', list([child({ platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } })]), 'PLATFORM_MISMATCH', 'source variant "" != dest variant "v8"'],
+    ['default variant written out (arm64/v8)', list([child({ platform: { architecture: 'arm64', os: 'linux', variant: 'v8' } })]), 'OK'],
+    ['variant differs', list([child({ platform: { architecture: 'arm64', os: 'linux', variant: 'v9' } })]), 'PLATFORM_MISMATCH', 'source variant "" != dest variant "v9"'],
     ['os.version set', list([child({ platform: { ...arm64, 'os.version': '1.0' } })]), 'PLATFORM_MISMATCH', 'dest os.version is "1.0", should be empty'],
   ])('%s', (_name, dst, expected, message) => {
     const r = compareManifests(src, dst, FILTER, NAMES);
@@ -130,9 +132,9 @@ describe('single image source', () => {
   });
 
   it('is skipped when its config platform does not pass the filter', () => {
-    expect(sourceHasMatchingPlatform(src, FILTER)).toBe(true);
-    expect(sourceHasMatchingPlatform(src, { ...FILTER, arch: ['amd64'] })).toBe(false);
-    expect(sourceHasMatchingPlatform({ ...src, platform: { architecture: 'arm64', os: 'darwin' } }, FILTER)).toBe(false);
+    expect(isRelevant(src, FILTER, nestedSources())).toBe(true);
+    expect(isRelevant(src, { ...FILTER, arch: ['amd64'] }, nestedSources())).toBe(false);
+    expect(isRelevant({ ...src, platform: { architecture: 'arm64', os: 'darwin' } }, FILTER, nestedSources())).toBe(false);
   });
 });
 
@@ -155,8 +157,8 @@ describe('schema1 source', () => {
   });
 
   it('is skipped outside the filter', () => {
-    expect(sourceHasMatchingPlatform(s1, FILTER)).toBe(true);
-    expect(sourceHasMatchingPlatform(s1, { ...FILTER, arch: ['arm64'] })).toBe(false);
+    expect(isRelevant(s1, FILTER, nestedSources())).toBe(true);
+    expect(isRelevant(s1, { ...FILTER, arch: ['arm64'] }, nestedSources())).toBe(false);
   });
 });
 
@@ -166,8 +168,8 @@ describe('no matching platform', () => {
     ['attestations do not count', list([attestation('a', 's390'), s390], OCI_INDEX), WITH_ATT, false],
     ['windows excluded by --os', list([win]), { ...FILTER, os: ['linux'] }, false],
     ['arm64 entry passes', list([s390, arm]), FILTER, true],
-    ['entry without platform never passes', list([{ mediaType: DOCKER_V2, digest: fakeDigest('n'), size: 1 }]), FILTER, false],
+    ['an entry without platform (an artifact) always counts', list([s390, { mediaType: DOCKER_V2, digest: fakeDigest('n'), size: 1 }]), FILTER, true],
   ])('%s', (_name, src, filter, expected) => {
-    expect(sourceHasMatchingPlatform(src, filter)).toBe(expected);
+    expect(isRelevant(src, filter, nestedSources())).toBe(expected);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, isAttestation, parseImageConfig, parseManifest, platformOf, specEntry } from '../../lib/core/manifest.js';
+import { MAX_INDEX_ENTRIES, ManifestError, isAttestation, parseImageConfig, parseManifest, platformOf, specEntry } from '../../lib/core/manifest.js';
 import {
   ACCEPT_MANIFEST, DOCKER_LIST, DOCKER_V1, DOCKER_V1_SIGNED, DOCKER_V2, OCI_INDEX, OCI_MANIFEST,
   baseMediaType, isImage, isIndex, isSchema1,
@@ -70,9 +70,11 @@ describe('parseManifest on the hangar fixtures', () => {
     expect(plain.kind === 'index' && plain.manifests.some(isAttestation)).toBe(false);
   });
 
-  it('does not take unknown/unknown without the annotation for an attestation', () => {
+  it('takes every unknown/unknown entry for an attestation, whatever its reference type', () => {
     const d = { mediaType: OCI_MANIFEST, digest: fakeDigest('x'), size: 1, platform: { architecture: 'unknown', os: 'unknown' } };
-    expect(isAttestation(d)).toBe(false);
+    expect(isAttestation(d)).toBe(true);
+    expect(isAttestation({ ...d, annotations: { 'vnd.docker.reference.type': 'sbom' } })).toBe(true);
+    expect(isAttestation({ ...d, platform: { architecture: 'amd64', os: 'linux' } })).toBe(false);
   });
 
   it('reads the schema2 image config and layers', () => {
@@ -144,7 +146,30 @@ describe('parseImageConfig', () => {
     const cfg = { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.1', 'os.features': ['win32k'], variant: 'v3' };
     expect(parseImageConfig(encode(cfg))).toEqual(cfg);
   });
-  it('rejects a config without platform', () => {
-    expect(codeOf(() => parseImageConfig(encode({ config: {} })))).toBe('MALFORMED');
+  it.each([
+    ['no platform fields', { config: {} }],
+    ['a cosign signature config (empty architecture and os)', { architecture: '', os: '', created: '0001-01-01T00:00:00Z', rootfs: { type: 'layers', diff_ids: [] }, config: {} }],
+    ['an attestation config (unknown/unknown)', { architecture: 'unknown', os: 'unknown', config: {} }],
+    ['an os without architecture', { os: 'linux' }],
+  ])('reads %s as no platform (an artifact), never MALFORMED', (_name, cfg) => {
+    expect(parseImageConfig(encode(cfg))).toBeUndefined();
+  });
+  it('rejects a config that is not a JSON object', () => {
+    expect(codeOf(() => parseImageConfig(encode([1, 2])))).toBe('MALFORMED');
+    expect(codeOf(() => parseImageConfig(new TextEncoder().encode('not json')))).toBe('MALFORMED');
+  });
+});
+
+describe('index size cap', () => {
+  const index = (n: number) => encode({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: Array.from({ length: n }, (_, i) => ({
+    mediaType: OCI_MANIFEST, digest: fakeDigest(`e${i}`), size: 1, platform: { architecture: 'amd64', os: 'linux' },
+  })) });
+  it(`accepts ${MAX_INDEX_ENTRIES} entries and refuses one more as MALFORMED "too many entries"`, () => {
+    expect(parseManifest(index(MAX_INDEX_ENTRIES)).kind).toBe('index');
+    let err: unknown;
+    try { parseManifest(index(MAX_INDEX_ENTRIES + 1)); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ManifestError);
+    expect((err as ManifestError).code).toBe('MALFORMED');
+    expect((err as ManifestError).message).toMatch(/too many entries \(10001, limit 10000\)/);
   });
 });

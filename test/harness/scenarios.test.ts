@@ -4,7 +4,7 @@
  * blob existence, absence, auth). Guards the fixtures the end-to-end tests rely on.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { compareManifests, sourceHasMatchingPlatform, type SourceSide } from '../../lib/core/compare.js';
+import { compareManifests, isRelevant, nestedSources, type SourceSide } from '../../lib/core/compare.js';
 import { parseImageConfig, parseManifest, type Manifest } from '../../lib/core/manifest.js';
 import type { Descriptor, PlatformFilter } from '../../lib/core/types.js';
 import { call, MANIFEST_ACCEPT } from '../helpers/registry-client.js';
@@ -61,10 +61,10 @@ describe('seeded scenarios', () => {
     }
     const source: SourceSide = { manifest: src!.m, digest: src!.digest, ...(platform ? { platform } : {}) };
     if (s.expected.status === 'SKIPPED') {
-      expect(sourceHasMatchingPlatform(source, filter)).toBe(false);
+      expect(isRelevant(source, filter, nestedSources())).toBe(false);
       return;
     }
-    expect(sourceHasMatchingPlatform(source, filter)).toBe(true);
+    expect(isRelevant(source, filter, nestedSources())).toBe(true);
     if (s.expected.status === 'ERROR') {
       const reg = regs[s.dest.registry];
       const r = await call({ reg, creds: credentials(reg, s.dest.creds) ?? null }, s.dest.repo, 'GET',
