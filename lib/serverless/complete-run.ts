@@ -11,7 +11,7 @@ import type { ObjectStore } from '../ports.js';
 import { finalizeRun, type AggregateOptions } from '../pipeline/aggregate.js';
 import { runKeys } from '../pipeline/run-layout.js';
 import { encodeJson, JSON_PUT, readJson } from '../pipeline/run-record.js';
-import { outcomeOf, putCompletionEvent, type EventTarget, type FinishedSummary } from './events.js';
+import { LIST_KEY_FATAL, outcomeOf, putCompletionEvent, type EventTarget, type FinishedSummary } from './events.js';
 import { publishLatest, resultsPrefix } from './latest.js';
 
 export interface CompleteRunDeps {
@@ -51,12 +51,16 @@ export async function completeRun(runId: string, deps: CompleteRunDeps): Promise
   if (!outputs) return 'incomplete';
   const summary = outputs.summary as FinishedSummary;
   const listName = summary.list.name;
-  const latest = await publishLatest({ client: deps.s3, bucket: deps.bucket, listName, run: { runId, startedAt: summary.startedAt } });
+  // A run whose key cannot name a list is not copied to results/: there is no list name to copy it to.
+  const named = summary.fatal?.code !== LIST_KEY_FATAL;
+  const latest = named
+    ? await publishLatest({ client: deps.s3, bucket: deps.bucket, listName, run: { runId, startedAt: summary.startedAt } })
+    : { current: runId };
   if (!(await claimEvent(deps, keys.eventClaim, now()))) return 'completed';
   const failedKey = (await deps.store.head(runKeys(runId).failed)) ? runKeys(runId).failed : undefined;
   await putCompletionEvent(deps.events, {
     runId, list: listName, outcome: outcomeOf(summary), summary, bucket: deps.bucket,
-    runPrefix: runKeys(runId).prefix, resultsPrefix: resultsPrefix(listName), ...(failedKey ? { failedKey } : {}),
+    runPrefix: runKeys(runId).prefix, ...(named ? { resultsPrefix: resultsPrefix(listName) } : {}), ...(failedKey ? { failedKey } : {}),
   });
   await deps.store.put(keys.published, encodeJson({ publishedAt: now().toISOString(), latest: latest.current }), JSON_PUT);
   return 'completed';

@@ -20,6 +20,9 @@ export interface FatalInfo {
   readonly message: string;
 }
 
+/** Fatal code of a run whose key cannot name a list (see triggers.ts): it has no `results/` prefix. */
+export const LIST_KEY_FATAL = 'LIST_KEY';
+
 /** A run summary as written to `summary.json`; `fatal` is set when the run could not run at all. */
 export type FinishedSummary = RunSummary & { readonly fatal?: FatalInfo };
 
@@ -31,8 +34,8 @@ export interface CompletionDetail {
   readonly bucket: string;
   /** `runs/<runId>/`: the run's history. */
   readonly runPrefix: string;
-  /** `results/<list>/`: where the newest run of the list is copied. */
-  readonly resultsPrefix: string;
+  /** `results/<list>/`: where the newest run of the list is copied (absent for a `LIST_KEY` fatal run: no list name). */
+  readonly resultsPrefix?: string;
   /** Key of the failed file, when the run has one. */
   readonly failedKey?: string;
 }

@@ -9,8 +9,9 @@
  * 3. The copy is streamed through the list parser into `splitList` (bounded memory).
  * 4. One progress note is sent, so a run of only INVALID lines completes too.
  *
- * Any reason the run cannot run (bad settings, missing, oversized, replaced or non-text list,
- * no image line) finishes it at once as a fatal run with one clear message (run-failure.ts).
+ * Any reason the run cannot run (a key that cannot name a list, bad settings, missing, oversized,
+ * replaced or non-text list, no image line) finishes it at once as a fatal run with one clear
+ * message (run-failure.ts).
  */
 import { MAX_LIST_BYTES } from '../core/defaults.js';
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -96,6 +97,13 @@ export async function startRun(t: RunTrigger, deps: StartRunDeps): Promise<Start
   const keys = runKeys(t.runId);
   const list = { name: t.listName, key: t.key };
   if (await deps.store.head(keys.done)) return { runId: t.runId, status: 'duplicate' };
+  const fail = async (fatal: FatalInfo, settings?: RunSettings): Promise<StartOutcome> => {
+    deps.log.warn('run cannot run', { runId: t.runId, list: t.key, fatal });
+    await failRun(deps.store, { runId: t.runId, list, startedAt: started, finishedAt: now(), fatal, ...(settings ? { settings } : {}) });
+    await deps.progress.send([{ runId: t.runId }]);
+    return { runId: t.runId, status: 'fatal', fatal };
+  };
+  if (t.refused) return fail(t.refused);
   let settings: RunSettings | undefined;
   try {
     settings = await prepare(t, deps);
@@ -110,10 +118,7 @@ export async function startRun(t: RunTrigger, deps: StartRunDeps): Promise<Start
   } catch (err) {
     const fatal = fatalOf(err, t.key);
     if (!fatal) throw err;
-    deps.log.warn('run cannot run', { runId: t.runId, list: t.key, fatal });
-    await failRun(deps.store, { runId: t.runId, list, startedAt: started, finishedAt: now(), fatal, ...(settings ? { settings } : {}) });
-    await deps.progress.send([{ runId: t.runId }]);
-    return { runId: t.runId, status: 'fatal', fatal };
+    return fail(fatal, settings);
   }
 }
 

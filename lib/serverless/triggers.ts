@@ -9,10 +9,13 @@
  *   `scheduledTime`); without one, the Lambda request id (the same on async retries) is hashed.
  *
  * Run ids start with a UTC time stamp, so `runs/` lists in start order (the sweeper relies on it).
+ * A key that cannot name a list (`lists/a/../b.txt`, control characters, bad URL encoding) still
+ * becomes a trigger, with `refused` set: its run ends fatal `LIST_KEY` and leaves a trace.
  */
 import { createHash } from 'node:crypto';
 import { assertRunId } from '../pipeline/run-layout.js';
 import { AwsRuntimeError } from './errors.js';
+import { LIST_KEY_FATAL, type FatalInfo } from './events.js';
 import type { RunOverrides } from './run-settings.js';
 
 export interface RunTrigger {
@@ -27,6 +30,8 @@ export interface RunTrigger {
   /** The uploaded object's ETag (S3 events): the run validates exactly that upload. */
   readonly etag?: string;
   readonly versionId?: string;
+  /** Why the key cannot be a list: the run ends fatal at once, with no `results/` copy. */
+  readonly refused?: FatalInfo;
 }
 
 export interface TriggerContext {
@@ -77,6 +82,26 @@ export function listNameOf(key: string, inputPrefix: string): string {
   return name;
 }
 
+/** `key`'s list name, or (for a key that cannot be one) its text under the prefix and the reason. */
+function nameOrRefusal(key: string, inputPrefix: string): { listName: string; refused?: FatalInfo } {
+  try {
+    return { listName: listNameOf(key, inputPrefix) };
+  } catch (err) {
+    if (!(err instanceof AwsRuntimeError)) throw err;
+    const rest = key.startsWith(inputPrefix) ? key.slice(inputPrefix.length) : key;
+    return { listName: rest || key, refused: { code: LIST_KEY_FATAL, message: err.message } };
+  }
+}
+
+/** The decoded key of an S3 record, or its raw text and the reason it cannot be decoded. */
+function decodedOrRefusal(rawKey: string): { key: string; refused?: FatalInfo } {
+  try {
+    return { key: decodeS3Key(rawKey) };
+  } catch {
+    return { key: rawKey, refused: { code: LIST_KEY_FATAL, message: `S3 key ${JSON.stringify(rawKey.slice(0, 200))} is not URL-encoded` } };
+  }
+}
+
 /** The runs an S3 notification asks for (records outside the input prefix are skipped by the caller). */
 export function s3Triggers(records: readonly S3Record[], ctx: TriggerContext): RunTrigger[] {
   return records.map((r) => {
@@ -84,14 +109,17 @@ export function s3Triggers(records: readonly S3Record[], ctx: TriggerContext): R
     const rawKey = r.s3?.object?.key;
     if (!bucket || rawKey === undefined) throw new AwsRuntimeError('TRIGGER', 'S3 record without bucket name or object key');
     if (bucket !== ctx.bucket) throw new AwsRuntimeError('TRIGGER', `S3 record for bucket ${bucket}, expected ${ctx.bucket}`);
-    const key = decodeS3Key(rawKey);
+    const decoded = decodedOrRefusal(rawKey);
+    const key = decoded.key;
     const o = r.s3!.object!;
-    const listName = listNameOf(key, ctx.inputPrefix);
+    const named = nameOrRefusal(key, ctx.inputPrefix);
+    const listName = named.listName;
+    const refused = decoded.refused ?? named.refused;
     const runId = `${timeStamp(r.eventTime ?? ctx.now())}-${slug(listName)}-${hash(bucket, key, o.versionId ?? '', o.eTag ?? '', o.sequencer ?? '')}`;
     assertRunId(runId);
     return {
       runId, bucket, key, listName, kind: 's3',
-      ...(o.eTag ? { etag: o.eTag } : {}), ...(o.versionId ? { versionId: o.versionId } : {}),
+      ...(o.eTag ? { etag: o.eTag } : {}), ...(o.versionId ? { versionId: o.versionId } : {}), ...(refused ? { refused } : {}),
     };
   });
 }
@@ -109,13 +137,15 @@ export function scheduleTrigger(input: Record<string, unknown>, ctx: TriggerCont
   if (settings !== undefined && (typeof settings !== 'object' || settings === null || Array.isArray(settings))) {
     throw new AwsRuntimeError('TRIGGER', 'schedule input "settings" must be an object such as {"arch": "amd64", "deep": true}');
   }
-  const listName = listNameOf(key, ctx.inputPrefix);
+  const { listName, refused } = nameOrRefusal(key, ctx.inputPrefix);
   const label = typeof name === 'string' ? name : slug(listName);
   const runId = typeof scheduledTime === 'string' && scheduledTime !== ''
     ? `${timeStamp(scheduledTime)}-${label}-schedule`
     : `${timeStamp(ctx.now())}-${label}-${hash(ctx.requestId)}`;
   assertRunId(runId);
-  return { runId, bucket, key, listName, kind: 'schedule', ...(settings ? { settings: settings as RunOverrides } : {}) };
+  return {
+    runId, bucket, key, listName, kind: 'schedule', ...(settings ? { settings: settings as RunOverrides } : {}), ...(refused ? { refused } : {}),
+  };
 }
 
 /** True for an S3 notification (`{Records: [{eventSource: "aws:s3"}]}`). */

@@ -98,6 +98,37 @@ describe('splitter handler', () => {
     expect(detail).toMatchObject({ runId: outcome.runId, outcome: 'fatal' });
   });
 
+  it.each([
+    ['a ".." segment', 'lists/a/../b.txt', /cannot name results after "lists\/a\/..\/b.txt"/],
+    ['a control character', 'lists/x%01y.txt', /cannot name results after "lists\/x\\u0001y.txt"/],
+    ['broken URL encoding', 'lists/%E0%A4%A.txt', /S3 key "lists\/%E0%A4%A.txt" is not URL-encoded/],
+  ])('a key with %s ends as a fatal run with its reason and one completion event', async (_what, rawKey, message) => {
+    const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(),
+      s3: { bucket: { name: 'handlers' }, object: { key: rawKey, eTag: 'e1', sequencer: '01' } } }] };
+    const [outcome] = (await handlers.splitter(event, context)) as { runId: string; status: string; fatal?: { code: string; message: string } }[];
+    expect(outcome).toMatchObject({ status: 'fatal', fatal: { code: 'LIST_KEY', message: expect.stringMatching(message) } });
+    expect(sent('https://sqs/work')).toHaveLength(0);
+    expect(await json(`runs/${outcome!.runId}/summary.json`)).toMatchObject({ total: 0, fatal: { code: 'LIST_KEY' } });
+    // The same event again (S3 redelivers) is a duplicate of the finished run.
+    expect(await handlers.splitter(event, context)).toMatchObject([{ runId: outcome!.runId, status: 'duplicate' }]);
+    const note = () => sqsEvent([{ id: 'n', receipt: 'n', body: JSON.stringify({ runId: outcome!.runId }), receiveCount: 1 }]);
+    await handlers.aggregator(note(), context);
+    await handlers.aggregator(note(), context);
+    const events = eb.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ runId: outcome!.runId, outcome: 'fatal', summary: { fatal: { code: 'LIST_KEY' } } });
+    expect(events[0]!.resultsPrefix).toBeUndefined();
+    const published: string[] = [];
+    for await (const key of store.list('results/')) if (key.includes(outcome!.runId)) published.push(key);
+    expect(published).toEqual([]);
+  });
+
+  it('a schedule input naming a key outside the input prefix ends as a fatal run too', async () => {
+    const [outcome] = (await handlers.splitter({ bucket: 'handlers', key: 'elsewhere/x.txt', source: 'schedule', name: 'nightly',
+      scheduledTime: '2026-01-02T02:00:00Z' }, context)) as { runId: string; status: string; fatal?: { code: string; message: string } }[];
+    expect(outcome).toMatchObject({ runId: '20260102T020000Z-nightly-schedule', status: 'fatal', fatal: { code: 'LIST_KEY', message: expect.stringContaining('is not a list under the input prefix') } });
+  });
+
   it('ignores records outside the input prefix', async () => {
     const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { bucket: { name: 'handlers' }, object: { key: 'runs/x/results/1.json' } } }] };
     expect(await handlers.splitter(event, context)).toEqual([]);
