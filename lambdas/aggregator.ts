@@ -33,7 +33,7 @@ async function aggregate(event: SqsEvent): Promise<SqsBatchResponse> {
   for (const [runId, ids] of byRun) {
     try {
       const status = await completeRun(runId, {
-        store: rt.store, s3: rt.clients.s3, bucket: rt.config.bucket,
+        store: rt.store, bucket: rt.config.bucket,
         events: { client: rt.clients.events, busName: rt.config.eventBusName, source: rt.config.eventSource },
       });
       logger.info('aggregation check', { runId, status });

@@ -29,7 +29,7 @@ async function split(event: unknown, context: LambdaContext): Promise<StartOutco
   }
   const outcomes: StartOutcome[] = [];
   for (const t of triggers) {
-    const outcome = await startRun(t, { ...rt, s3: rt.clients.s3, log: logger, ...(rt.config.maxListBytes ? { maxListBytes: rt.config.maxListBytes } : {}) });
+    const outcome = await startRun(t, { ...rt, log: logger, ...(rt.config.maxListBytes ? { maxListBytes: rt.config.maxListBytes } : {}) });
     logger.info('split', { runId: t.runId, list: t.key, status: outcome.status, ...(outcome.fatal ? { fatal: outcome.fatal } : {}) });
     outcomes.push(outcome);
   }

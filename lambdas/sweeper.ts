@@ -13,8 +13,7 @@ import { metrics } from '../lib/serverless/metrics.js';
 async function sweepOnce(): Promise<SweepReport> {
   const rt = runtime('sweeper');
   const report = await sweep({
-    store: rt.store, s3: rt.clients.s3, bucket: rt.config.bucket, sqs: rt.clients.sqs, dlqUrl: rt.config.dlqUrl,
-    progress: rt.progress, maxReceiveCount: rt.config.maxReceiveCount, log: logger,
+    store: rt.store, deadLetters: rt.deadLetters, progress: rt.progress, maxReceiveCount: rt.config.maxReceiveCount, log: logger,
     lookbackMs: rt.config.runDeadlineMs + 24 * 3_600_000,
   });
   logger.info('sweep', { deadLetters: report.deadLetters, closed: report.closed.length, noted: report.noted.length });

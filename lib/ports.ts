@@ -1,5 +1,5 @@
 /**
- * Ports: the only ways the use cases in lib/pipeline and lib/validate touch the outside world.
+ * Ports: the only ways the use cases in lib/pipeline, lib/check and lib/serverless touch the outside world.
  * Local adapters (directory, in-memory queue) and AWS adapters (S3, SQS) implement the same
  * interfaces and pass the same contract suites in test/contracts/.
  */
@@ -71,15 +71,31 @@ export interface PutOptions {
   readonly metadata?: Readonly<Record<string, string>>;
   /** Create only: resolve `false` (and write nothing) if the key already exists. */
   readonly ifNoneMatch?: boolean;
+  /**
+   * Replace only (compare-and-swap): resolve `false` (and write nothing) unless the key exists
+   * with this ETag (as `head` returned it).
+   */
+  readonly ifMatch?: string;
 }
+
+export interface CopyOptions {
+  /** Content type and metadata of the copy (they replace the source's; absent: none). */
+  readonly contentType?: string;
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Copy only if the source still has this ETag. */
+  readonly ifMatch?: string;
+}
+
+/** `missing`: no source object; `changed`: the source's ETag is not `ifMatch` (nothing written). */
+export type CopyOutcome = 'copied' | 'missing' | 'changed';
 
 export interface ListOptions {
   /** Only keys after this one in list order (exclusive), as S3's `StartAfter`; it need not exist. */
   readonly startAfter?: string;
 }
 
-/** Options of a streamed put: no `ifNoneMatch` (a streamed object always replaces the key). */
-export type WriteOptions = Omit<PutOptions, 'ifNoneMatch'>;
+/** Options of a streamed put: no conditions (a streamed object always replaces the key). */
+export type WriteOptions = Omit<PutOptions, 'ifNoneMatch' | 'ifMatch'>;
 
 /**
  * A streamed put, for objects too large to build in memory (reports of big runs). Chunks are
@@ -101,6 +117,11 @@ export interface ObjectInfo {
   readonly size: number;
   readonly metadata: Readonly<Record<string, string>>;
   readonly lastModified: Date;
+  /**
+   * Opaque version tag (S3 `ETag`, quoted): changes whenever the object is replaced by other
+   * bytes; what `ifMatch` compares.
+   */
+  readonly etag: string;
 }
 
 /** A bucket: S3 in AWS, a directory locally. Keys use `/` separators. */
@@ -109,12 +130,20 @@ export interface ObjectStore {
   /** Streamed read for large objects (image lists); null when absent. */
   getStream(key: string): Promise<AsyncIterable<Uint8Array> | null>;
   head(key: string): Promise<ObjectInfo | null>;
-  /** Resolves true when written; false only when `ifNoneMatch` and the key existed. */
+  /** Resolves true when written; false only when a condition (`ifNoneMatch`, `ifMatch`) did not hold. */
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<boolean>;
+  /** Server-side copy of `from` to `to` within the store. */
+  copy(from: string, to: string, options?: CopyOptions): Promise<CopyOutcome>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** Keys under `prefix`, in lexicographic order (after `options.startAfter`, when given). */
   list(prefix: string, options?: ListOptions): AsyncIterable<string>;
+  /**
+   * The "folders" directly under `prefix` (S3 `Delimiter: '/'` common prefixes): each distinct
+   * `prefix + segment + '/'` of the keys under `prefix`, in lexicographic order, holding at
+   * least one key that sorts after `options.startAfter`.
+   */
+  listFolders(prefix: string, options?: ListOptions): AsyncIterable<string>;
   /** Streamed put that replaces `key` on `close()`; see {@link ObjectWriter}. */
   openWriter(key: string, options?: WriteOptions): ObjectWriter;
 }
@@ -138,8 +167,11 @@ export interface QueueMessage<T> {
 export interface WorkQueue<T> {
   /** Sends every body (batched by the adapter: at most 10 per call for SQS). */
   send(bodies: readonly T[]): Promise<void>;
-  /** Up to `max` visible messages; may wait up to `waitMs` for one to arrive. */
-  receive(max: number, waitMs?: number): Promise<QueueMessage<T>[]>;
+  /**
+   * Up to `max` visible messages; may wait up to `waitMs` for one to arrive. Resolves `[]` at
+   * once when `signal` is (or becomes) aborted.
+   */
+  receive(max: number, waitMs?: number, signal?: AbortSignal): Promise<QueueMessage<T>[]>;
   /** Delete: the message is done. */
   ack(message: QueueMessage<T>): Promise<void>;
   /** Make the message visible again after `delayMs` (default 0). */

@@ -1,15 +1,20 @@
 /**
  * Object key rules shared by every ObjectStore adapter, so that a key accepted by one
  * adapter is accepted by all of them (the directory store needs them for safety; S3 would
- * accept more, but then the two modes would diverge).
+ * accept more, but then the two modes would diverge). Also the local adapters' ETag and folder
+ * rules, which follow S3's.
  */
+import { createHash } from 'node:crypto';
 import { AdapterError } from './errors.js';
 
 /** Keys are at most this many UTF-8 bytes (the S3 limit). */
 export const MAX_KEY_BYTES = 1024;
 
+/** The directory store's metadata sidecars and temporary files. */
+export const META_DIR = '.mv-meta';
+export const TMP_DIR = '.mv-tmp';
 /** First path segments the directory store keeps for itself. */
-export const RESERVED_SEGMENTS: readonly string[] = ['.mv-meta', '.mv-tmp'];
+export const RESERVED_SEGMENTS: readonly string[] = [META_DIR, TMP_DIR];
 
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
@@ -47,4 +52,30 @@ export function compareKeys(a: string, b: string): number {
 /** Body as bytes (strings are UTF-8 encoded). Always a fresh copy. */
 export function toBytes(body: Uint8Array | string): Uint8Array {
   return typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : new Uint8Array(body);
+}
+
+/** The ETag S3 gives an object put in one part: the quoted MD5 of its bytes. */
+export function etagOf(bytes: Uint8Array): string {
+  return `"${createHash('md5').update(bytes).digest('hex')}"`;
+}
+
+/** The ETag of streamed bytes (see {@link etagOf}). */
+export async function etagOfStream(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const md5 = createHash('md5');
+  for await (const c of chunks) md5.update(c);
+  return `"${md5.digest('hex')}"`;
+}
+
+/**
+ * The folder directly under `prefix` that `key` is in (`prefix + segment + '/'`), or null when
+ * `key` is not under `prefix` or sits directly in it.
+ *
+ * @example
+ * folderOf('runs/', 'runs/r1/run.json'); // 'runs/r1/'
+ * folderOf('runs/', 'runs/x.json');      // null
+ */
+export function folderOf(prefix: string, key: string): string | null {
+  if (!key.startsWith(prefix)) return null;
+  const slash = key.indexOf('/', prefix.length);
+  return slash < 0 ? null : key.slice(0, slash + 1);
 }

@@ -11,7 +11,6 @@
  * - runs that existed before the upload ({@link runIdsSince}, taken just before it) are never
  *   this upload's: an earlier upload of the same content to the same key has the same ETag.
  */
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { timeStamp } from '../serverless/triggers.js';
 import { LIST_COPY_NAME } from '../serverless/start-run.js';
 import { RUNS_PREFIX, runKeys } from '../pipeline/run-layout.js';
@@ -19,6 +18,7 @@ import { pollJson } from './poll-json.js';
 import type { ObjectStore } from '../ports.js';
 
 export interface Upload {
+  /** Named in messages. */
   readonly bucket: string;
   readonly key: string;
   readonly etag: string;
@@ -30,31 +30,20 @@ const SLACK_MS = 2000;
 
 type Verdict = 'mine' | 'same-key' | 'other' | 'unknown';
 
-const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-
 /** Ids of the runs whose time stamp is at or after `since` (to the second), ascending. */
-export async function runIdsSince(client: S3Client, bucket: string, since: Date): Promise<string[]> {
+export async function runIdsSince(store: ObjectStore, since: Date): Promise<string[]> {
   const startAfter = `${RUNS_PREFIX}${timeStamp(new Date(since.getTime() - 1000))}~`;
   const ids: string[] = [];
-  let token: string | undefined;
-  do {
-    const out = await client.send(new ListObjectsV2Command({
-      Bucket: bucket, Prefix: RUNS_PREFIX, Delimiter: '/', StartAfter: startAfter, ...(token ? { ContinuationToken: token } : {}),
-    }));
-    for (const p of out.CommonPrefixes ?? []) if (p.Prefix) ids.push(p.Prefix.slice(RUNS_PREFIX.length, -1));
-    token = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (token);
-  return ids.sort();
+  for await (const folder of store.listFolders(RUNS_PREFIX, { startAfter })) ids.push(folder.slice(RUNS_PREFIX.length, -1));
+  return ids;
 }
 
-async function judge(client: S3Client, store: ObjectStore, upload: Upload, runId: string): Promise<Verdict> {
-  try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: upload.bucket, Key: `${runKeys(runId).prefix}${LIST_COPY_NAME}` }));
-    const listKey = head.Metadata?.['list-key'];
+async function judge(store: ObjectStore, upload: Upload, runId: string): Promise<Verdict> {
+  const copy = await store.head(`${runKeys(runId).prefix}${LIST_COPY_NAME}`);
+  if (copy) {
+    const listKey = copy.metadata['list-key'];
     if (listKey === undefined || decodeURIComponent(listKey) !== upload.key) return 'other';
-    return head.ETag === upload.etag ? 'mine' : 'same-key';
-  } catch (err) {
-    if (status(err) !== 404 && (err as { name?: string })?.name !== 'NotFound') throw err;
+    return copy.etag === upload.etag ? 'mine' : 'same-key';
   }
   const summary = await pollJson<{ list?: { key?: string } }>(store, runKeys(runId).summary);
   if (!summary) return 'unknown';
@@ -65,11 +54,11 @@ async function judge(client: S3Client, store: ObjectStore, upload: Upload, runId
  * One search for the run of `upload`: its id, or null when it is not there (yet).
  * `rejected` remembers runs already known to belong to other uploads, across calls.
  */
-export async function findRun(client: S3Client, store: ObjectStore, upload: Upload, rejected: Set<string>): Promise<string | null> {
+export async function findRun(store: ObjectStore, upload: Upload, rejected: Set<string>): Promise<string | null> {
   let sameKey: string | null = null;
-  for (const runId of await runIdsSince(client, upload.bucket, new Date(upload.lastModified.getTime() - SLACK_MS))) {
+  for (const runId of await runIdsSince(store, new Date(upload.lastModified.getTime() - SLACK_MS))) {
     if (rejected.has(runId)) continue;
-    const v = await judge(client, store, upload, runId);
+    const v = await judge(store, upload, runId);
     if (v === 'mine') return runId;
     if (v === 'other') rejected.add(runId);
     if (v === 'same-key') sameKey ??= runId;

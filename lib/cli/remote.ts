@@ -7,7 +7,6 @@
 import { summaryLine } from '../core/report.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
@@ -15,6 +14,7 @@ import { RESULTS_PREFIX } from '../serverless/latest.js';
 import { LIST_COPY_NAME } from '../serverless/start-run.js';
 import { lineOfResultKey, runKeys } from '../pipeline/run-layout.js';
 import type { RunRecord } from '../pipeline/run-record.js';
+import type { ObjectStore } from '../ports.js';
 import { pollJson } from './poll-json.js';
 import { writeLine } from './print.js';
 import { CliError } from './errors.js';
@@ -52,7 +52,7 @@ export async function runRemote(sub: Subcommand, argv: readonly string[], io: Cl
   }
   const progress = io.stderr.isTTY ? ttyProgress(io.stderr) : plainProgress(io.stderr);
   const client = s3ClientFor(cfg, io.env, cfg.debug ? (l) => progress.info(`[DEBUG] ${l}`) : undefined);
-  const ctx = { cfg, io, progress, client, store: new S3ObjectStore({ bucket: cfg.bucket, client }), deps };
+  const ctx = { cfg, io, progress, store: new S3ObjectStore({ bucket: cfg.bucket, client }), deps };
   try {
     if (sub === 'submit') return await submit({ ...ctx, cfg: cfg as SubmitConfig });
     if (sub === 'status') return await status({ ...ctx, cfg: cfg as ReadConfig });
@@ -70,8 +70,7 @@ interface Ctx<C extends BucketConfig> {
   readonly cfg: C;
   readonly io: CliIo;
   readonly progress: ProgressSink;
-  readonly client: S3Client;
-  readonly store: S3ObjectStore;
+  readonly store: ObjectStore;
   readonly deps: RemoteDeps;
 }
 
@@ -85,15 +84,12 @@ function message(err: unknown): string {
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function upload(ctx: Ctx<SubmitConfig>): Promise<Upload> {
-  const { cfg, client } = ctx;
+  const { cfg, store } = ctx;
   const key = `${cfg.prefix}${basename(cfg.local.file)}`;
-  const body = await readFile(cfg.local.file);
-  await client.send(new PutObjectCommand({
-    Bucket: cfg.bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8', Metadata: { ...cfg.metadata },
-  }));
-  const head = await client.send(new HeadObjectCommand({ Bucket: cfg.bucket, Key: key }));
-  if (!head.ETag || !head.LastModified) throw new CliError('REMOTE', `s3://${cfg.bucket}/${key}: no ETag or Last-Modified after upload`);
-  return { bucket: cfg.bucket, key, etag: head.ETag, lastModified: head.LastModified };
+  await store.put(key, await readFile(cfg.local.file), { contentType: 'text/plain; charset=utf-8', metadata: { ...cfg.metadata } });
+  const head = await store.head(key);
+  if (!head?.etag) throw new CliError('REMOTE', `s3://${cfg.bucket}/${key}: no ETag or Last-Modified after upload`);
+  return { bucket: cfg.bucket, key, etag: head.etag, lastModified: head.lastModified };
 }
 
 async function locate(ctx: Ctx<SubmitConfig>, up: Upload, before: readonly string[]): Promise<string> {
@@ -103,7 +99,7 @@ async function locate(ctx: Ctx<SubmitConfig>, up: Upload, before: readonly strin
   const rejected = new Set<string>(before);
   let interval = Math.min(ctx.cfg.pollMs, 1000);
   for (;;) {
-    const runId = await findRun(ctx.client, ctx.store, up, rejected);
+    const runId = await findRun(ctx.store, up, rejected);
     if (runId) return runId;
     if (now() > deadline) {
       throw new CliError('REMOTE', `no run started for s3://${up.bucket}/${up.key} within ${FIND_TIMEOUT_MS / 60_000} min: `
@@ -119,7 +115,7 @@ async function submit(ctx: Ctx<SubmitConfig>): Promise<number> {
   for (const w of cfg.local.warnings) progress.warn(w);
   const total = await scanListFile(cfg.local.file, cfg.local.settings);
   // Runs that exist before the upload cannot be its run (the window covers clock skew).
-  const before = await runIdsSince(ctx.client, cfg.bucket, new Date((ctx.deps.now ?? Date.now)() - FIND_TIMEOUT_MS));
+  const before = await runIdsSince(ctx.store, new Date((ctx.deps.now ?? Date.now)() - FIND_TIMEOUT_MS));
   const up = await upload(ctx);
   progress.info(`uploaded ${cfg.local.file} to s3://${up.bucket}/${up.key}${Object.keys(cfg.metadata).length ? ` with ${Object.entries(cfg.metadata).map(([k, v]) => `${k}=${v}`).join(', ')}` : ''}`);
   const runId = await locate(ctx, up, before);
@@ -179,7 +175,7 @@ async function status(ctx: Ctx<ReadConfig>): Promise<number> {
 }
 
 /** Published lists named `name` plus an extension (`nightly` -> `nightly.txt`), at most 5. */
-async function listsNamed(store: S3ObjectStore, name: string): Promise<string[]> {
+async function listsNamed(store: ObjectStore, name: string): Promise<string[]> {
   const found = new Set<string>();
   for await (const key of store.list(`${RESULTS_PREFIX}${name}.`)) {
     const m = /^([^/]+)\/latest\.json$/.exec(key.slice(RESULTS_PREFIX.length + name.length));

@@ -1,14 +1,17 @@
 /**
  * `mirror-validate` end to end on one machine: flags -> list -> embedded pipeline
- * (directory as bucket, in-memory queue) -> failed file, report, exit code.
+ * (memory or directory as bucket, in-memory queues) -> failed file, report, exit code.
  */
 import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
 import type { LineResult } from '../core/types.js';
+import type { WorkItem } from '../core/settings.js';
+import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import { MemoryStore } from '../adapters/local/memory-store.js';
 import { FsObjectStore } from '../adapters/local/fs-store.js';
+import { memoryWorkQueues } from '../adapters/local/memory-queue.js';
 import { FsContentCache } from '../adapters/local/fs-cache.js';
 import { runLocally } from '../pipeline/local-run.js';
 import { createCredentialResolver } from '../registry/credentials.js';
@@ -90,6 +93,8 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       validate: (item) => validator.validate(item),
       // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
       store: cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore(),
+      ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
+      maxReceiveCount: MAX_RECEIVE_COUNT,
       jobs: cfg.jobs,
       onResult: (r: LineResult) => progress.result(r),
       onTotal: (n: number) => progress.total(n),

@@ -1,21 +1,22 @@
 /**
- * The embedded mode: the whole pipeline in one process. A MemoryQueue (with a dead-letter
- * queue) plays SQS, `jobs` workers play the validator Lambdas, and the given store (a
- * directory in the CLI) plays the bucket. Same use cases, same retry and give-up paths as AWS.
+ * The embedded mode: the whole pipeline in one process. The caller's work queue (a MemoryQueue
+ * with a dead-letter queue in the CLI) plays SQS, `jobs` workers play the validator Lambdas, and
+ * the given store (a directory or memory in the CLI) plays the bucket. Same use cases, same retry
+ * and give-up paths as AWS.
  *
- * The workers end when the split is done and the queue holds no message (visible, delayed or
- * in flight). A line whose validate throws every time is recorded as ERROR at its
- * `maxReceiveCount`-th receive; anything that still reaches the dead-letter queue is recorded
- * as ERROR too, so the run always finishes with every line accounted once.
+ * The run keeps its own count of the messages the split sent and that are not settled yet
+ * (acked after their result was stored, or found in the dead-letter queue). When the split is
+ * done and that count is zero, every long poll is ended (an AbortSignal) and the run is
+ * aggregated. The count also bounds the queue: the split waits while `max(100, 20 x jobs)`
+ * messages are unsettled. A line whose validate throws every time is recorded as ERROR at its
+ * `maxReceiveCount`-th receive; anything that still reaches the dead-letter queue is recorded as
+ * ERROR too, so the run always finishes with every line accounted once.
  */
 import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { ParsedLine } from '../core/list.js';
-import type { ObjectStore } from '../ports.js';
-import { AdapterError } from '../adapters/errors.js';
-import { MemoryQueue } from '../adapters/local/memory-queue.js';
-import type { Clock } from '../adapters/local/clock.js';
+import type { ObjectStore, QueueMessage, WorkQueue } from '../ports.js';
 import { splitList } from './split.js';
 import { processMessages, recordDeadLetters } from './process.js';
 import { finalizeRun, type RunOutputs } from './aggregate.js';
@@ -28,15 +29,16 @@ export interface LocalRunOptions {
   readonly settings: RunSettings;
   readonly validate: (item: WorkItem) => Promise<LineResult>;
   readonly store: ObjectStore;
+  /** An empty work queue for this run alone (the split fills it, the workers drain it). */
+  readonly queue: WorkQueue<WorkItem>;
+  /** The dead-letter queue `queue` moves a message to after `maxReceiveCount` receives. */
+  readonly deadLetters: WorkQueue<WorkItem>;
   /** Parallel validations (the CLI clamps `--jobs` to 1..20 before). */
   readonly jobs: number;
-  /** Receives before a throwing line is recorded as ERROR. Default `MAX_RECEIVE_COUNT`. */
+  /** Receives before a throwing line is recorded as ERROR: the queue's. Default `MAX_RECEIVE_COUNT`. */
   readonly maxReceiveCount?: number;
   /** Delay before a failed line is retried, times its receive count. Default 1000 ms. */
   readonly retryDelayMs?: number;
-  /** Default 15 min: locally a message only times out if its worker is stuck. */
-  readonly visibilityTimeoutMs?: number;
-  readonly clock?: Clock;
   readonly now?: () => Date;
   /** Every result as it is recorded (INVALID lines during the split, others as validated). */
   readonly onResult?: (result: LineResult) => void;
@@ -49,23 +51,55 @@ export interface LocalRunOutcome extends RunOutputs {
   readonly runId: string;
 }
 
+/** Long polls end when the run does; this only bounds one wait. */
+const POLL_MS = 60_000;
+
+/** Thrown into the split when the run stops because another part failed (that failure is reported). */
+const STOPPED = new Error('local run stopped');
+
+/** The messages sent and not settled yet, each settled once however often it is acked or dead-lettered. */
+class Unsettled {
+  count = 0;
+  private readonly settled = new Set<string>();
+  private waiters: (() => void)[] = [];
+
+  /** True when this settled `id` for the first time. */
+  settle(id: string): boolean {
+    if (this.settled.has(id)) return false;
+    this.settled.add(id);
+    this.count--;
+    this.wake();
+    return true;
+  }
+
+  /** Resolves at the next settle or `wake`. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
+
 /**
  * Runs the pipeline in-process and resolves the outputs.
  *
  * @throws PipelineError `NO_IMAGES` for a list without image or invalid lines; ListError
- *   `NOT_TEXT` from the line source; store errors.
+ *   `NOT_TEXT` from the line source; store and queue errors.
  */
 export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome> {
   const maxReceiveCount = opts.maxReceiveCount ?? MAX_RECEIVE_COUNT;
-  const visibilityTimeoutMs = opts.visibilityTimeoutMs ?? 15 * 60_000;
-  const dlq = new MemoryQueue<WorkItem>({ visibilityTimeoutMs, maxReceiveCount: Infinity, clock: opts.clock });
+  const capacity = Math.max(100, opts.jobs * 20);
+  const stop = new AbortController();
+  const unsettled = new Unsettled();
+  const deadBodies: WorkItem[] = [];
   let splitDone = false;
-  const closeIfDone = (): void => {
-    if (splitDone && queue.size() === 0) queue.close();
+  const settle = (m: QueueMessage<WorkItem>): void => {
+    if (unsettled.settle(m.id) && splitDone && unsettled.count === 0) stop.abort();
   };
-  const queue: MemoryQueue<WorkItem> = new MemoryQueue<WorkItem>({
-    visibilityTimeoutMs, maxReceiveCount, deadLetter: dlq, clock: opts.clock, capacity: Math.max(100, opts.jobs * 20), onEmpty: closeIfDone,
-  });
   let recorded = 0;
   let total: number | null = null;
   const onResult = (r: LineResult): void => {
@@ -73,33 +107,59 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
     opts.onResult?.(r);
     opts.onProgress?.({ recorded, total });
   };
+  const feed: WorkQueue<WorkItem> = {
+    send: async (bodies) => {
+      while (unsettled.count >= capacity && !stop.signal.aborted) await unsettled.changed();
+      if (stop.signal.aborted) throw STOPPED;
+      unsettled.count += bodies.length;
+      await opts.queue.send(bodies);
+    },
+    receive: (max, waitMs, signal) => opts.queue.receive(max, waitMs, signal),
+    ack: (m) => opts.queue.ack(m),
+    release: (m, delayMs) => opts.queue.release(m, delayMs),
+  };
   const worker = async (): Promise<void> => {
-    while (!queue.closed) {
-      const messages = await queue.receive(1, 60_000);
+    while (!stop.signal.aborted) {
+      const messages = await opts.queue.receive(1, POLL_MS, stop.signal);
+      if (messages.length === 0) continue;
       const { failedIds } = await processMessages(messages, { validate: opts.validate, store: opts.store, maxReceiveCount, onResult });
       for (const m of messages) {
-        if (failedIds.includes(m.id)) await queue.release(m, (opts.retryDelayMs ?? 1000) * m.receiveCount);
-        else await queue.ack(m);
+        if (failedIds.includes(m.id)) {
+          await opts.queue.release(m, (opts.retryDelayMs ?? 1000) * m.receiveCount);
+        } else {
+          await opts.queue.ack(m);
+          settle(m);
+        }
+      }
+    }
+  };
+  const collectDeadLetters = async (): Promise<void> => {
+    while (!stop.signal.aborted) {
+      for (const m of await opts.deadLetters.receive(10, POLL_MS, stop.signal)) {
+        deadBodies.push(m.body);
+        await opts.deadLetters.ack(m);
+        settle(m);
       }
     }
   };
   const split = async (): Promise<void> => {
     const { record } = await splitList({
-      runId: opts.runId, list: opts.list, lines: opts.lines, queue, store: opts.store, settings: opts.settings, now: opts.now, onInvalid: onResult,
+      runId: opts.runId, list: opts.list, lines: opts.lines, queue: feed, store: opts.store, settings: opts.settings, now: opts.now, onInvalid: onResult,
     });
     total = record.totalLines === 'counting' ? null : record.totalLines;
     if (total !== null) opts.onTotal?.(total);
     splitDone = true;
-    closeIfDone();
+    if (unsettled.count === 0) stop.abort();
   };
-  const settled = await Promise.allSettled([split(), ...Array.from({ length: Math.max(1, opts.jobs) }, worker)].map((p) =>
-    p.catch((err: unknown) => {
-      queue.close();
-      throw err;
-    })));
+  stop.signal.addEventListener('abort', () => unsettled.wake());
+  const tasks = [split(), collectDeadLetters(), ...Array.from({ length: Math.max(1, opts.jobs) }, worker)];
+  const settled = await Promise.allSettled(tasks.map((p) => p.catch((err: unknown) => {
+    stop.abort();
+    throw err;
+  })));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-  if (failures.length > 0) throw failures.find((e) => !(e instanceof AdapterError && e.code === 'QUEUE_CLOSED')) ?? failures[0];
-  await recordDeadLetters(dlq.bodies(), opts.store, maxReceiveCount);
+  if (failures.length > 0) throw failures.find((e) => e !== STOPPED) ?? failures[0];
+  await recordDeadLetters(deadBodies, opts.store, maxReceiveCount);
   const outputs = await finalizeRun(opts.runId, opts.store, { now: opts.now })
     ?? await finalizeRun(opts.runId, opts.store, { now: opts.now, force: true });
   if (!outputs) throw new Error(`run ${opts.runId} could not be aggregated`);

@@ -6,7 +6,6 @@
  * run, and the event is claimed (`event.json`, create-only) so only one aggregator puts it; a
  * claim older than `eventLeaseMs` without `published` is taken over (the claimer died).
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../ports.js';
 import { finalizeRun, type AggregateOptions } from '../pipeline/aggregate.js';
 import { runKeys } from '../pipeline/run-layout.js';
@@ -16,7 +15,7 @@ import { publishLatest, resultsPrefix } from './latest.js';
 
 export interface CompleteRunDeps {
   readonly store: ObjectStore;
-  readonly s3: S3Client;
+  /** Named in the completion event. */
   readonly bucket: string;
   readonly events: EventTarget;
   readonly now?: () => Date;
@@ -54,7 +53,7 @@ export async function completeRun(runId: string, deps: CompleteRunDeps): Promise
   // A run whose key cannot name a list is not copied to results/: there is no list name to copy it to.
   const named = summary.fatal?.code !== LIST_KEY_FATAL;
   const latest = named
-    ? await publishLatest({ client: deps.s3, bucket: deps.bucket, listName, run: { runId, startedAt: summary.startedAt } })
+    ? await publishLatest({ store: deps.store, listName, run: { runId, startedAt: summary.startedAt } })
     : { current: runId };
   if (!(await claimEvent(deps, keys.eventClaim, now()))) return 'completed';
   const failedKey = (await deps.store.head(runKeys(runId).failed)) ? runKeys(runId).failed : undefined;

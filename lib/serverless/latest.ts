@@ -7,20 +7,18 @@
  * "Newest" is the run's `startedAt` (then its run id). An older run finishing late never
  * overwrites a newer one:
  *
- * 1. The pointer only moves forward: it is created with `If-None-Match: *` and replaced with
- *    `If-Match: <ETag it was read with>` and only by a newer run (compare-and-swap; on 412 the
- *    publisher re-reads and decides again).
+ * 1. The pointer only moves forward: it is created create-only (`ifNoneMatch`) and replaced
+ *    only by a newer run and only if it still has the ETag it was read with (`ifMatch`: a
+ *    compare-and-swap; when the write is refused the publisher re-reads and decides again).
  * 2. Publishers copy the outputs of the run the pointer names (not their own), then re-read the
  *    pointer and copy again if it moved meanwhile. A slow publisher that copied older files
  *    after a newer one finished therefore ends by copying the newer run's files again, so once
  *    every publisher has returned, the prefix holds exactly the pointer's run.
  *
- * This holds on Amazon S3, which honours both conditional headers on PutObject. (s3rver, used in
- * the tests, honours `If-None-Match` through test/helpers/s3.ts and ignores `If-Match`.)
+ * This holds on every ObjectStore (conditional puts and copies are part of the port; Amazon S3
+ * honours `If-None-Match`/`If-Match` on PutObject, and the tests' s3rver is made to).
  */
-import {
-  CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client,
-} from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../ports.js';
 import { FAILED_FILE_NAME, runKeys } from '../pipeline/run-layout.js';
 import { AwsRuntimeError } from './errors.js';
 
@@ -37,8 +35,7 @@ export interface LatestPointer {
 }
 
 export interface PublishOptions {
-  readonly client: S3Client;
-  readonly bucket: string;
+  readonly store: ObjectStore;
   readonly listName: string;
   readonly run: LatestPointer;
   /** Compare-and-swap and copy rounds before giving up. Default 8. */
@@ -62,44 +59,44 @@ export function isNewer(a: LatestPointer, b: LatestPointer): boolean {
   return a.startedAt > b.startedAt || (a.startedAt === b.startedAt && a.runId > b.runId);
 }
 
-const status = (err: unknown): number | undefined => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-const isMissing = (err: unknown): boolean => (err as { name?: string })?.name === 'NoSuchKey' || status(err) === 404;
-const isConflict = (err: unknown): boolean => status(err) === 412 || status(err) === 409;
-
 function wrap(what: string, err: unknown): AwsRuntimeError {
-  return new AwsRuntimeError('PUBLISH', `${what} failed: ${(err as Error)?.name ?? 'error'}`, { cause: err });
+  return new AwsRuntimeError('PUBLISH', `${what} failed: ${(err as Error)?.message ?? 'error'}`, { cause: err });
 }
 
-async function readPointer(o: PublishOptions): Promise<{ pointer: LatestPointer; etag?: string } | null> {
-  const Key = resultsPrefix(o.listName) + POINTER_NAME;
+/**
+ * The pointer and the ETag it was read with. The ETag is read first: if the pointer moves in
+ * between, the body is newer than the ETag and a compare-and-swap with that ETag fails (and is
+ * retried), never the reverse.
+ */
+async function readPointer(o: PublishOptions): Promise<{ pointer: LatestPointer; etag: string } | null> {
+  const key = resultsPrefix(o.listName) + POINTER_NAME;
   try {
-    const out = await o.client.send(new GetObjectCommand({ Bucket: o.bucket, Key }));
-    const pointer = JSON.parse(await out.Body!.transformToString()) as LatestPointer;
-    return { pointer, ...(out.ETag ? { etag: out.ETag } : {}) };
+    const info = await o.store.head(key);
+    const bytes = info && (await o.store.get(key));
+    if (!info || !bytes) return null;
+    return { pointer: JSON.parse(Buffer.from(bytes).toString('utf8')) as LatestPointer, etag: info.etag };
   } catch (err) {
-    if (isMissing(err)) return null;
-    throw wrap(`reading ${Key}`, err);
+    throw wrap(`reading ${key}`, err);
   }
 }
 
 /** Moves the pointer to `o.run` when that is newer than the run it names (compare-and-swap). */
 async function advancePointer(o: PublishOptions): Promise<void> {
-  const Key = resultsPrefix(o.listName) + POINTER_NAME;
+  const key = resultsPrefix(o.listName) + POINTER_NAME;
+  const body = `${JSON.stringify({ runId: o.run.runId, startedAt: o.run.startedAt })}\n`;
   for (let round = 0; round < (o.maxRounds ?? 8); round++) {
     const found = await readPointer(o);
     if (found && !isNewer(o.run, found.pointer)) return;
+    const condition = found ? { ifMatch: found.etag } : { ifNoneMatch: true };
+    let written: boolean;
     try {
-      await o.client.send(new PutObjectCommand({
-        Bucket: o.bucket, Key, ContentType: 'application/json',
-        Body: `${JSON.stringify({ runId: o.run.runId, startedAt: o.run.startedAt })}\n`,
-        ...(found ? { IfMatch: found.etag ?? '*' } : { IfNoneMatch: '*' }),
-      }));
-      return;
+      written = await o.store.put(key, body, { contentType: 'application/json', ...condition });
     } catch (err) {
-      if (!isConflict(err)) throw wrap(`writing ${Key}`, err);
+      throw wrap(`writing ${key}`, err);
     }
+    if (written) return;
   }
-  throw new AwsRuntimeError('PUBLISH', `${Key} kept changing; gave up after ${o.maxRounds ?? 8} rounds`);
+  throw new AwsRuntimeError('PUBLISH', `${key} kept changing; gave up after ${o.maxRounds ?? 8} rounds`);
 }
 
 async function copyRun(o: PublishOptions, run: LatestPointer): Promise<void> {
@@ -108,19 +105,13 @@ async function copyRun(o: PublishOptions, run: LatestPointer): Promise<void> {
   for (const name of FILES) {
     const from = `${keys.prefix}${name}`;
     try {
-      await o.client.send(new CopyObjectCommand({
-        Bucket: o.bucket, Key: to + name, CopySource: `${o.bucket}/${from}`,
-        MetadataDirective: 'REPLACE',
-        ContentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'text/plain; charset=utf-8',
-        Metadata: { 'run-id': run.runId, 'started-at': run.startedAt },
-      }));
+      const copied = await o.store.copy(from, to + name, {
+        contentType: CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'text/plain; charset=utf-8',
+        metadata: { 'run-id': run.runId, 'started-at': run.startedAt },
+      });
+      if (copied === 'missing') await o.store.delete(to + name);
     } catch (err) {
-      if (!isMissing(err)) throw wrap(`copying ${from}`, err);
-      try {
-        await o.client.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: to + name }));
-      } catch (e) {
-        if (!isMissing(e)) throw wrap(`deleting ${to + name}`, e);
-      }
+      throw wrap(`copying ${from}`, err);
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The adapters of one Lambda container, built once (lazily, on first use) and reused by every
- * invocation: AWS SDK clients, the S3 object store, the SQS queues. Tests point the clients at
+ * invocation: AWS SDK clients, the S3 object store, the SQS queues (work, progress, dead letters). Tests point the clients at
  * local stand-ins with {@link useAwsClients} and start over with {@link resetRuntime}.
  */
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,7 +10,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { WorkItem } from '../core/settings.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
-import { SqsWorkQueue } from '../adapters/aws/sqs-queue.js';
+import { jsonOrText, SqsWorkQueue } from '../adapters/aws/sqs-queue.js';
 import { readRuntimeConfig, type HandlerRole, type RuntimeConfig } from './runtime-config.js';
 
 export interface AwsClients {
@@ -32,6 +32,8 @@ export interface Runtime {
   readonly store: S3ObjectStore;
   readonly work: SqsWorkQueue<WorkItem>;
   readonly progress: SqsWorkQueue<ProgressNote>;
+  /** The work queue's dead-letter queue (sweeper). */
+  readonly deadLetters: SqsWorkQueue<unknown>;
 }
 
 let overrides: Partial<AwsClients> = {};
@@ -77,6 +79,7 @@ export function runtime(role: HandlerRole, env: Readonly<Record<string, string |
       store: new S3ObjectStore({ bucket: config.bucket, client: clients.s3 }),
       work: new SqsWorkQueue<WorkItem>({ queueUrl: config.queueUrl, client: clients.sqs }),
       progress: new SqsWorkQueue<ProgressNote>({ queueUrl: config.progressQueueUrl, client: clients.sqs }),
+      deadLetters: new SqsWorkQueue<unknown>({ queueUrl: config.dlqUrl, client: clients.sqs, decode: jsonOrText }),
     };
     runtimes.set(role, rt);
   }

@@ -14,7 +14,6 @@
  * message (run-failure.ts).
  */
 import { MAX_LIST_BYTES } from '../core/defaults.js';
-import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isCodedError } from '../core/errors.js';
 import { parseListStream } from '../core/list-stream.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
@@ -34,7 +33,7 @@ export const LIST_COPY_NAME = 'list.txt';
 
 export interface StartRunDeps {
   readonly config: RuntimeConfig;
-  readonly s3: S3Client;
+  /** The pipeline bucket: the list and the run's outputs. */
   readonly store: ObjectStore;
   readonly work: WorkQueue<WorkItem>;
   readonly progress: WorkQueue<ProgressNote>;
@@ -56,23 +55,19 @@ export function listCopyKey(runId: string): string {
   return `${runKeys(runId).prefix}${LIST_COPY_NAME}`;
 }
 
-const status = (err: unknown): number | undefined => (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+/** S3 event ETags come without quotes; the store's ETags (as S3 serves them) have them. */
+function quotedEtag(etag: string): string {
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
 
 async function copyList(t: RunTrigger, deps: StartRunDeps): Promise<void> {
-  const source = `${t.bucket}/${t.key.split('/').map(encodeURIComponent).join('/')}${t.versionId ? `?versionId=${encodeURIComponent(t.versionId)}` : ''}`;
-  const etag = t.etag ? (t.etag.startsWith('"') ? t.etag : `"${t.etag}"`) : undefined;
-  try {
-    await deps.s3.send(new CopyObjectCommand({
-      Bucket: t.bucket, Key: listCopyKey(t.runId), CopySource: source, ...(etag ? { CopySourceIfMatch: etag } : {}),
-      MetadataDirective: 'REPLACE', ContentType: 'text/plain; charset=utf-8', Metadata: { 'list-key': encodeURIComponent(t.key) },
-    }));
-  } catch (err) {
-    if (status(err) === 412) {
-      throw new AwsRuntimeError('LIST', `${t.key} was replaced before this run started; the newer upload starts its own run`, { cause: err });
-    }
-    if (status(err) === 404) throw new AwsRuntimeError('LIST', `${t.key} no longer exists`, { cause: err });
-    throw err;
-  }
+  const copied = await deps.store.copy(t.key, listCopyKey(t.runId), {
+    contentType: 'text/plain; charset=utf-8',
+    metadata: { 'list-key': encodeURIComponent(t.key) },
+    ...(t.etag ? { ifMatch: quotedEtag(t.etag) } : {}),
+  });
+  if (copied === 'changed') throw new AwsRuntimeError('LIST', `${t.key} was replaced before this run started; the newer upload starts its own run`);
+  if (copied === 'missing') throw new AwsRuntimeError('LIST', `${t.key} no longer exists`);
 }
 
 /** Settings of the run, or the fatal reason it cannot run. */

@@ -11,8 +11,6 @@
  *    `runs/<runId>/list.txt`); every open or unpublished run gets a progress note, so a lost
  *    note never leaves a run unfinished.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parseListStream } from '../core/list-stream.js';
 import type { ObjectStore, WorkQueue } from '../ports.js';
 import { finalizeRun } from '../pipeline/aggregate.js';
@@ -28,10 +26,8 @@ import { isWorkItem } from './work-item.js';
 
 export interface SweepDeps {
   readonly store: ObjectStore;
-  readonly s3: S3Client;
-  readonly bucket: string;
-  readonly sqs: SQSClient;
-  readonly dlqUrl: string;
+  /** The work queue's dead-letter queue; bodies are whatever landed there (not always work items). */
+  readonly deadLetters: WorkQueue<unknown>;
   readonly progress: WorkQueue<ProgressNote>;
   readonly maxReceiveCount: number;
   readonly log: Logger;
@@ -51,25 +47,16 @@ export interface SweepReport {
 async function drainDeadLetters(deps: SweepDeps, runs: Set<string>): Promise<number> {
   let handled = 0;
   while (handled < (deps.maxDeadLetters ?? 1000)) {
-    const out = await deps.sqs.send(new ReceiveMessageCommand({
-      QueueUrl: deps.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-    }));
-    const messages = out.Messages ?? [];
+    const messages = await deps.deadLetters.receive(10, 0);
     if (messages.length === 0) break;
     for (const m of messages) {
-      let body: unknown;
-      try {
-        body = JSON.parse(m.Body ?? '');
-      } catch {
-        body = undefined;
-      }
-      if (isWorkItem(body)) {
-        await recordDeadLetters([body], deps.store, deps.maxReceiveCount);
-        runs.add(body.runId);
+      if (isWorkItem(m.body)) {
+        await recordDeadLetters([m.body], deps.store, deps.maxReceiveCount);
+        runs.add(m.body.runId);
       } else {
-        deps.log.error('dead letter is not a work item; deleted', { messageId: m.MessageId, size: m.Body?.length ?? 0 });
+        deps.log.error('dead letter is not a work item; deleted', { messageId: m.id });
       }
-      await deps.sqs.send(new DeleteMessageCommand({ QueueUrl: deps.dlqUrl, ReceiptHandle: m.ReceiptHandle }));
+      await deps.deadLetters.ack(m);
       handled++;
     }
   }
@@ -77,24 +64,17 @@ async function drainDeadLetters(deps: SweepDeps, runs: Set<string>): Promise<num
 }
 
 async function* recentRuns(deps: SweepDeps, since: Date): AsyncGenerator<string> {
-  let ContinuationToken: string | undefined;
   let seen = 0;
-  do {
-    const out = await deps.s3.send(new ListObjectsV2Command({
-      Bucket: deps.bucket, Prefix: RUNS_PREFIX, Delimiter: '/', StartAfter: `${RUNS_PREFIX}${timeStamp(since)}`, ContinuationToken,
-    }));
-    for (const p of out.CommonPrefixes ?? []) {
-      const runId = p.Prefix?.slice(RUNS_PREFIX.length, -1) ?? '';
-      try {
-        assertRunId(runId);
-      } catch {
-        continue;
-      }
-      if (++seen > (deps.maxRuns ?? 500)) return;
-      yield runId;
+  for await (const folder of deps.store.listFolders(RUNS_PREFIX, { startAfter: `${RUNS_PREFIX}${timeStamp(since)}` })) {
+    const runId = folder.slice(RUNS_PREFIX.length, -1);
+    try {
+      assertRunId(runId);
+    } catch {
+      continue;
     }
-    ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+    if (++seen > (deps.maxRuns ?? 500)) return;
+    yield runId;
+  }
 }
 
 /** Inputs of `lines`, read back from the run's copy of its list. */

@@ -25,9 +25,6 @@ objectStoreContract('S3ObjectStore on s3rver', () => ({
   store: new S3ObjectStore({ bucket: 'contract', prefix: `case-${++n}/`, client: s3.client(), partBytes: 64 * 1024 }),
 }));
 
-/** Lets the HTTP request reach the server before queue time moves (no assertion depends on it). */
-const settle = () => new Promise((r) => setTimeout(r, 30));
-
 workQueueContract('SqsWorkQueue over the fake SQS endpoint', async () => {
   const sqs = await startFakeSqs({
     work: { visibilityTimeoutMs: 30_000, maxReceiveCount: 3, deadLetter: 'dlq' },
@@ -40,10 +37,8 @@ workQueueContract('SqsWorkQueue over the fake SQS endpoint', async () => {
     deadLetter: make('dlq'),
     visibilityTimeoutMs: 30_000,
     maxReceiveCount: 3,
-    advance: async (ms) => {
-      await settle();
-      await sqs.clock.advance(ms);
-    },
+    advance: (ms) => sqs.clock.advance(ms),
+    polling: () => sqs.polling(),
     teardown: async () => {
       client.destroy();
       await sqs.stop();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../lib/adapters/local/fs-store.js';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
-import { MemoryQueue } from '../../lib/adapters/local/memory-queue.js';
+import { MemoryQueue, memoryWorkQueues } from '../../lib/adapters/local/memory-queue.js';
 import { ManualClock } from '../../lib/adapters/local/clock.js';
 import { objectStoreContract } from '../contracts/object-store.contract.js';
 import { workQueueContract, type TestBody } from '../contracts/work-queue.contract.js';
@@ -20,7 +20,8 @@ workQueueContract('MemoryQueue', () => {
   const clock = new ManualClock();
   const deadLetter = new MemoryQueue<TestBody>({ visibilityTimeoutMs: 1000, maxReceiveCount: 0, clock });
   const queue = new MemoryQueue<TestBody>({ visibilityTimeoutMs: 30_000, maxReceiveCount: 3, deadLetter, clock });
-  return { queue, deadLetter, visibilityTimeoutMs: 30_000, maxReceiveCount: 3, advance: (ms) => clock.advance(ms) };
+  // A MemoryQueue's long poll is waiting as soon as `receive` returns its promise.
+  return { queue, deadLetter, visibilityTimeoutMs: 30_000, maxReceiveCount: 3, advance: (ms) => clock.advance(ms), polling: async () => undefined };
 });
 
 describe('FsObjectStore specifics', () => {
@@ -81,37 +82,13 @@ describe('MemoryQueue specifics', () => {
     expect(q.inFlight()).toBe(0);
   });
 
-  it('with a capacity, send waits until consumers make room', async () => {
+  it('memoryWorkQueues dead-letters a message that comes back after maxReceiveCount receives', async () => {
     const clock = new ManualClock();
-    const q = make(clock, { capacity: 2 });
-    let sent = false;
-    const sending = q.send([1, 2, 3]).then(() => (sent = true));
-    await clock.advance(0);
-    expect([sent, q.size()]).toEqual([false, 2]);
-    const [m] = await q.receive(1);
-    await q.ack(m!);
-    await sending;
-    expect([sent, q.size()]).toEqual([true, 2]);
-  });
-
-  it('close ends a long poll with [] and rejects later sends', async () => {
-    const clock = new ManualClock();
-    const q = make(clock);
-    const waiting = q.receive(1, 60_000);
-    q.close();
-    expect(await waiting).toEqual([]);
-    await expect(q.send([1])).rejects.toMatchObject({ code: 'QUEUE_CLOSED' });
-  });
-
-  it('calls onEmpty when the last message is dead-lettered, and a close from it ends the poll', async () => {
-    const clock = new ManualClock();
-    const dlq = make(clock);
-    const q: MemoryQueue<number> = make(clock, { deadLetter: dlq, maxReceiveCount: 1, onEmpty: () => q.close() });
-    await q.send([1]);
-    const [m] = await q.receive(1);
-    await q.release(m!);
-    expect(await q.receive(1, 60_000)).toEqual([]);
-    expect([q.closed, dlq.bodies()]).toEqual([true, [1]]);
+    const { queue, deadLetters } = memoryWorkQueues<number>({ maxReceiveCount: 2, visibilityTimeoutMs: 1000, clock });
+    await queue.send([1]);
+    for (let i = 0; i < 2; i++) await queue.release((await queue.receive(1))[0]!);
+    expect(await queue.receive(1)).toEqual([]);
+    expect([queue.size(), deadLetters.bodies()]).toEqual([0, [1]]);
   });
 
   it('keeps redelivering without a dead-letter queue', async () => {

@@ -3,13 +3,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import {
   ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient,
 } from '@aws-sdk/client-sqs';
-import { SqsWorkQueue, fromSqsRecord, packBatches, SQS_MAX_BATCH_BYTES } from '../../lib/adapters/aws/sqs-queue.js';
+import { SqsWorkQueue, fromSqsRecord, jsonOrText, packBatches, SQS_MAX_BATCH_BYTES, type SqsQueueOptions } from '../../lib/adapters/aws/sqs-queue.js';
 import { AdapterError } from '../../lib/adapters/errors.js';
 
 const sqs = mockClient(SQSClient);
 const url = 'https://sqs.eu-west-1.amazonaws.com/123456789012/work';
 
-function queue(extra: Partial<ConstructorParameters<typeof SqsWorkQueue>[0]> = {}) {
+function queue(extra: Partial<SqsQueueOptions<{ n: number; pad?: string }>> = {}) {
   return new SqsWorkQueue<{ n: number; pad?: string }>({ queueUrl: url, client: new SQSClient({ region: 'eu-west-1' }), retryDelayMs: 0, ...extra });
 }
 
@@ -96,5 +96,14 @@ describe('SqsWorkQueue receive/ack/release', () => {
 
   it('fromSqsRecord rejects a body that is not JSON', () => {
     expect(() => fromSqsRecord({ messageId: 'x', receiptHandle: 'r', body: 'not json', attributes: {} })).toThrow(/not JSON/);
+  });
+
+  it('a queue read with jsonOrText hands over a body that is not JSON as its text (dead letters)', async () => {
+    sqs.on(ReceiveMessageCommand).resolves({
+      Messages: [{ MessageId: 'm1', ReceiptHandle: 'r1', Body: 'garbage' }, { MessageId: 'm2', ReceiptHandle: 'r2', Body: '{"n":1}' }],
+    });
+    await expect(queue().receive(10)).rejects.toMatchObject({ code: 'IO' });
+    const dlq = new SqsWorkQueue<unknown>({ queueUrl: url, client: new SQSClient({ region: 'eu-west-1' }), decode: jsonOrText });
+    expect((await dlq.receive(10)).map((m) => m.body)).toEqual(['garbage', { n: 1 }]);
   });
 });

@@ -160,6 +160,61 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
       expect(() => store.openWriter('../x')).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
     });
 
+    it('gives an ETag that changes with the bytes; ifMatch replaces only the version it names', async () => {
+      await store.put('t/cas', 'one');
+      const first = (await store.head('t/cas'))!.etag;
+      expect(first).not.toBe('');
+      expect(await store.put('t/cas', 'two', { ifMatch: first })).toBe(true);
+      const second = (await store.head('t/cas'))!.etag;
+      expect(second).not.toBe(first);
+      expect(await store.put('t/cas', 'three', { ifMatch: first, metadata: { k: 'v' } })).toBe(false);
+      expect(text(await store.get('t/cas'))).toBe('two');
+      expect((await store.head('t/cas'))!.metadata).toEqual({});
+      expect(await store.put('t/absent', 'x', { ifMatch: first })).toBe(false);
+      expect(await store.head('t/absent')).toBeNull();
+    });
+
+    it('ifMatch lets exactly one of many writers holding the same ETag win', async () => {
+      await store.put('t/cas-race', 'base');
+      const etag = (await store.head('t/cas-race'))!.etag;
+      const bodies = Array.from({ length: 8 }, (_, i) => `writer-${i}`);
+      const won = await Promise.all(bodies.map((b) => store.put('t/cas-race', b, { ifMatch: etag })));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(text(await store.get('t/cas-race'))).toBe(bodies[won.indexOf(true)]);
+    });
+
+    it('copies an object with new content type and metadata, only while the source has the ETag given', async () => {
+      await store.put('src/list.txt', 'nginx\n', { metadata: { old: '1' } });
+      const etag = (await store.head('src/list.txt'))!.etag;
+      expect(await store.copy('src/list.txt', 'runs/r1/list.txt', { ifMatch: etag, contentType: 'text/plain', metadata: { 'list-key': 'src' } }))
+        .toBe('copied');
+      expect(text(await store.get('runs/r1/list.txt'))).toBe('nginx\n');
+      expect(await store.head('runs/r1/list.txt')).toMatchObject({ size: 6, metadata: { 'list-key': 'src' } });
+      expect(await store.copy('src/list.txt', 'runs/r2/list.txt')).toBe('copied');
+      expect((await store.head('runs/r2/list.txt'))!.metadata).toEqual({});
+      await store.put('src/list.txt', 'redis\n');
+      expect(await store.copy('src/list.txt', 'runs/r3/list.txt', { ifMatch: etag })).toBe('changed');
+      expect(await store.head('runs/r3/list.txt')).toBeNull();
+      expect(await store.copy('src/none.txt', 'runs/r4/list.txt')).toBe('missing');
+      expect(await store.head('runs/r4/list.txt')).toBeNull();
+      await store.copy('src/list.txt', 'runs/r1/list.txt');
+      expect(text(await store.get('runs/r1/list.txt'))).toBe('redis\n');
+    });
+
+    it('lists the folders directly under a prefix, in order, after startAfter', async () => {
+      const keys = ['runs/b/run.json', 'runs/a/results/1.json', 'runs/a/run.json', 'runs/c/deep/x/y.json', 'runs/top.json', 'runs-x/z/1', 'other/q/1'];
+      for (const k of keys) await store.put(k, k);
+      expect(await collect(store.listFolders('runs/'))).toEqual(['runs/a/', 'runs/b/', 'runs/c/']);
+      expect(await collect(store.listFolders('runs/', { startAfter: 'runs/a~' }))).toEqual(['runs/b/', 'runs/c/']);
+      expect(await collect(store.listFolders('runs/', { startAfter: 'runs/a/results/1.json' }))).toEqual(['runs/a/', 'runs/b/', 'runs/c/']);
+      expect(await collect(store.listFolders('runs/', { startAfter: 'runs/a/run.json' }))).toEqual(['runs/b/', 'runs/c/']);
+      expect(await collect(store.listFolders('runs/a/'))).toEqual(['runs/a/results/']);
+      expect(await collect(store.listFolders(''))).toEqual(['other/', 'runs-x/', 'runs/']);
+      expect(await collect(store.listFolders('nothing/'))).toEqual([]);
+      await store.delete('runs/b/run.json');
+      expect(await collect(store.listFolders('runs/'))).toEqual(['runs/a/', 'runs/c/']);
+    });
+
     it('streams a large object in chunks that add up to the bytes put', async () => {
       const big = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);
       await store.put('lists/big.txt', big);

@@ -18,8 +18,10 @@ export interface WorkQueueFixture {
   readonly visibilityTimeoutMs: number;
   /** At least 2. */
   readonly maxReceiveCount: number;
-  /** Lets `ms` of queue time pass (plus whatever margin the adapter needs). */
+  /** Lets `ms` of queue time pass. */
   advance(ms: number): Promise<void>;
+  /** Resolves once a receive the test started (and did not await) is waiting inside the queue. */
+  polling(): Promise<void>;
   teardown?(): Promise<void>;
 }
 
@@ -127,8 +129,22 @@ export function workQueueContract(name: string, factory: WorkQueueFactory): void
       await q.send([body(5)]);
       expect((await waiting).map((m) => m.body)).toEqual([body(5)]);
       const empty = q.receive(1, 1000);
+      await fx.polling();
       await fx.advance(1000);
       expect(await empty).toEqual([]);
+    });
+
+    it('a long poll ends with [] when its signal aborts; an aborted signal receives nothing', async () => {
+      const stop = new AbortController();
+      const waiting = q.receive(1, 60_000, stop.signal);
+      await fx.polling();
+      stop.abort();
+      expect(await waiting).toEqual([]);
+      await q.send([body(6)]);
+      expect(await q.receive(10, 0, AbortSignal.abort())).toEqual([]);
+      const [m] = await drain(q, 1);
+      expect(m).toMatchObject({ body: body(6), receiveCount: 1 });
+      await q.ack(m!);
     });
   });
 }

@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseListStream } from '../../lib/core/list-stream.js';
 import type { LineResult } from '../../lib/core/types.js';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
+import { memoryWorkQueues } from '../../lib/adapters/local/memory-queue.js';
+import { MAX_RECEIVE_COUNT } from '../../lib/core/defaults.js';
+import type { WorkItem } from '../../lib/core/settings.js';
 import { runLocally } from '../../lib/pipeline/local-run.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { buildLoadList, faultValidator, fixedCredentials, INSECURE, standardScenarios, transientRules, via } from './fault-kit.js';
@@ -41,6 +44,7 @@ async function runList(text: string): Promise<{ results: readonly LineResult[]; 
       settings: INSECURE,
       validate: (item) => validator.validate(item),
       store: new MemoryStore(),
+      ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
       jobs: 20,
     });
     return { results: outcome.results, ms: Date.now() - started };

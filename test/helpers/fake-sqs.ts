@@ -26,6 +26,8 @@ export interface FakeSqs {
   url(name: string): string;
   /** The MemoryQueue behind a queue: tests may receive from it directly. */
   queue(name: string): MemoryQueue<string>;
+  /** Resolves once a ReceiveMessage long poll is waiting in the server (its deadline is set on the clock). */
+  polling(): Promise<void>;
   client(): SQSClient;
   stop(): Promise<void>;
 }
@@ -37,6 +39,15 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   for await (const c of req) chunks.push(c as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/** Aborts when the client closes the connection before the response is sent. */
+function hangUp(res: ServerResponse): AbortSignal {
+  const ac = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
 }
 
 /** Starts the server with the named queues (dead-letter queues first or anywhere: resolved by name). */
@@ -57,10 +68,14 @@ export async function startFakeSqs(queues: Readonly<Record<string, FakeQueueConf
   };
   for (const name of Object.keys(queues)) make(name);
   const inFlight = new Map<string, QueueMessage<string>>();
+  /** Aborted by `stop`: ends every long poll. */
+  const stopping = new AbortController();
+  let waitingPolls = 0;
+  const pollWaiters: (() => void)[] = [];
   let endpoint = '';
   const byUrl = (url: unknown): MemoryQueue<string> | undefined => mem.get(String(url).slice(`${endpoint}/queue/`.length));
 
-  const handle = async (op: string, input: Record<string, unknown>): Promise<Record<string, unknown>> => {
+  const handle = async (op: string, input: Record<string, unknown>, gone: AbortSignal): Promise<Record<string, unknown>> => {
     const q = byUrl(input.QueueUrl);
     if (!q) throw Object.assign(new Error('The specified queue does not exist.'), { type: 'QueueDoesNotExist' });
     switch (op) {
@@ -76,7 +91,15 @@ export async function startFakeSqs(queues: Readonly<Record<string, FakeQueueConf
       }
       case 'ReceiveMessage': {
         const max = Number(input.MaxNumberOfMessages ?? 1);
-        const got = await q.receive(max, Number(input.WaitTimeSeconds ?? 0) * 1000);
+        const wait = Number(input.WaitTimeSeconds ?? 0) * 1000;
+        const receiving = q.receive(max, wait, gone);
+        if (wait > 0) {
+          waitingPolls++;
+          for (const resolve of pollWaiters.splice(0)) resolve();
+        }
+        const got = await receiving.finally(() => {
+          if (wait > 0) waitingPolls--;
+        });
         for (const m of got) inFlight.set(m.receipt, m);
         return {
           Messages: got.map((m) => ({
@@ -102,7 +125,9 @@ export async function startFakeSqs(queues: Readonly<Record<string, FakeQueueConf
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const op = String(req.headers['x-amz-target'] ?? '').replace(/^AmazonSQS\./, '');
-    readBody(req).then((input) => handle(op, input)).then((out) => {
+    // A long poll ends when the server stops or the client hangs up (an aborted receive takes nothing).
+    const gone = AbortSignal.any([stopping.signal, hangUp(res)]);
+    readBody(req).then((input) => handle(op, input, gone)).then((out) => {
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(out));
     }, (err: Error & { type?: string }) => {
@@ -117,9 +142,10 @@ export async function startFakeSqs(queues: Readonly<Record<string, FakeQueueConf
     clock,
     url: (name) => `${endpoint}/queue/${name}`,
     queue: (name) => mem.get(name) ?? make(name),
+    polling: () => (waitingPolls > 0 ? Promise.resolve() : new Promise<void>((resolve) => pollWaiters.push(resolve))),
     client: () => new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     stop: async () => {
-      for (const q of mem.values()) q.close();
+      stopping.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -1,9 +1,12 @@
 /**
  * s3rver (the real S3 wire protocol, in-process) for adapter and handler tests.
  *
- * s3rver ignores `If-None-Match: *`, which our create-only puts rely on (real S3 honours it and
- * answers 412). A Koa middleware put in front of s3rver's own implements it atomically per key, so
- * the S3 adapter passes the same contract suite as the local ones.
+ * s3rver ignores the conditional headers our compare-and-swap writes rely on (real S3 honours
+ * them and answers 412): `If-None-Match: *` and `If-Match: <ETag>` on PutObject, and
+ * `x-amz-copy-source-if-match` on CopyObject; and it writes objects in place, so a concurrent
+ * read can see half of one. A Koa middleware put in front of s3rver's own makes each object
+ * request atomic per key and implements the conditions, and the listing is patched to S3's order
+ * and `Delimiter` rule, so the S3 adapter passes the same contract suite as the local ones.
  */
 import crypto from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -32,47 +35,136 @@ interface KoaCtx {
   set(name: string, value: string): void;
 }
 
-function conditionalPut(server: S3rver) {
-  const locks = new Map<string, Promise<void>>();
-  const store = (server as unknown as { store: { existsObject(b: string, k: string): Promise<boolean> } }).store;
-  return async (ctx: KoaCtx, next: () => Promise<void>) => {
-    // SDK v3 adds `?x-id=PutObject` to object PUTs; any other query is a sub-resource (e.g. ?tagging).
-    if (ctx.method !== 'PUT' || ctx.headers['if-none-match'] !== '*' || !['', 'x-id=PutObject'].includes(ctx.querystring)) return next();
-    const [, bucket, ...rest] = ctx.path.split('/');
-    const key = decodeURIComponent(rest.join('/'));
-    const id = `${bucket}/${key}`;
-    const prev = locks.get(id) ?? Promise.resolve();
+interface S3rverStore {
+  getMetadata(bucket: string, key: string): Promise<{ etag: string }>;
+  listObjects(bucket: string, options: ListOptions): Promise<Listing>;
+}
+interface ListOptions { delimiter?: string; prefix?: string; startAfter?: string; maxKeys?: number }
+interface Listing { objects: { key: string }[]; commonPrefixes: string[]; isTruncated: boolean }
+
+const storeOf = (server: S3rver): S3rverStore => (server as unknown as { store: S3rverStore }).store;
+
+/** The ETag of `bucket/key` as s3rver serves it, or null when there is no such object. */
+async function etagOf(store: S3rverStore, bucket: string, key: string): Promise<string | null> {
+  try {
+    return (await store.getMetadata(bucket, key)).etag;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+function s3Error(ctx: KoaCtx, status: number, code: string, message: string): void {
+  ctx.status = status;
+  ctx.set('Content-Type', 'application/xml');
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+}
+
+const PRECONDITION = 'At least one of the pre-conditions you specified did not hold';
+
+/** Why a conditional write must not happen (as S3 answers it), or null to let s3rver write. */
+async function refusal(store: S3rverStore, ctx: KoaCtx, bucket: string, key: string): Promise<[number, string, string] | null> {
+  const header = (name: string) => ctx.headers[name] as string | undefined;
+  if (header('if-none-match') === '*' && (await etagOf(store, bucket, key)) !== null) return [412, 'PreconditionFailed', PRECONDITION];
+  const ifMatch = header('if-match');
+  if (ifMatch !== undefined) {
+    const current = await etagOf(store, bucket, key);
+    if (current === null) return [404, 'NoSuchKey', 'The specified key does not exist.'];
+    if (current !== ifMatch) return [412, 'PreconditionFailed', PRECONDITION];
+  }
+  const sourceMatch = header('x-amz-copy-source-if-match');
+  if (sourceMatch !== undefined) {
+    const [srcBucket, ...srcKey] = decodeURI(header('x-amz-copy-source')!).replace(/^\//, '').split('/');
+    const current = await etagOf(store, srcBucket!, srcKey.join('/'));
+    if (current !== null && current !== sourceMatch) return [412, 'PreconditionFailed', PRECONDITION];
+  }
+  return null;
+}
+
+/** Runs `fn` while holding the locks of `ids` (taken in sorted order, so two requests never wait on each other). */
+function keyLocks() {
+  const tails = new Map<string, Promise<void>>();
+  return async <T>(ids: readonly string[], fn: () => Promise<T>): Promise<T> => {
     let release!: () => void;
     const mine = new Promise<void>((r) => (release = r));
-    locks.set(id, prev.then(() => mine));
-    await prev;
+    const before = [...new Set(ids)].sort().map((id) => {
+      const prev = tails.get(id) ?? Promise.resolve();
+      const tail = prev.then(() => mine);
+      tails.set(id, tail);
+      void tail.then(() => {
+        if (tails.get(id) === tail) tails.delete(id);
+      });
+      return prev;
+    });
+    await Promise.all(before);
     try {
-      if (await store.existsObject(bucket!, key)) {
-        ctx.status = 412;
-        ctx.set('Content-Type', 'application/xml');
-        ctx.body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>'
-          + '<Message>At least one of the pre-conditions you specified did not hold</Message></Error>';
-        return;
-      }
-      await next();
+      return await fn();
     } finally {
       release();
     }
   };
 }
 
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Makes each object request atomic, as on S3: requests on one key (and a copy's source) run one
+ * at a time, a GET's body is read before the next write of its key starts (s3rver writes in
+ * place, so a concurrent GET could see half an object), and the conditional headers are honoured.
+ */
+function atomicObjects(server: S3rver) {
+  const locked = keyLocks();
+  const store = storeOf(server);
+  return async (ctx: KoaCtx, next: () => Promise<void>) => {
+    const [, bucket, ...rest] = ctx.path.split('/');
+    // SDK v3 adds `?x-id=<Operation>` to object requests; any other query is a sub-resource (e.g. ?tagging, ?uploads).
+    if (!bucket || rest.length === 0 || !/^(x-id=[A-Za-z]+)?$/.test(ctx.querystring)) return next();
+    const key = decodeURIComponent(rest.join('/'));
+    const source = ctx.headers['x-amz-copy-source'] as string | undefined;
+    const ids = [`${bucket}/${key}`, ...(source ? [decodeURI(source).replace(/^\//, '')] : [])];
+    await locked(ids, async () => {
+      if (ctx.method === 'PUT') {
+        const refused = await refusal(store, ctx, bucket, key);
+        if (refused) return s3Error(ctx, ...refused);
+      }
+      await next();
+      if (ctx.method === 'GET' && ctx.body && typeof (ctx.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+        ctx.body = await readAll(ctx.body as AsyncIterable<Uint8Array>);
+      }
+    });
+  };
+}
+
 /**
  * s3rver lists keys in directory-walk order (`a/b` before `a-c`); S3 lists them in UTF-8 binary
- * order. Sort each page's objects as S3 does (pages in tests hold fewer than 1000 keys).
+ * order. And with a `Delimiter` it skips folders that hold only deeper folders (`runs/c/` of
+ * `runs/c/deep/x.json`). Each listing is made without the delimiter, sorted as S3 sorts, and
+ * grouped into common prefixes as S3 groups them (listings in tests hold fewer than 1000 entries).
  */
-function sortListings(server: S3rver): void {
-  type Listing = { objects: { key: string }[] };
-  const store = (server as unknown as { store: { listObjects(b: string, o: unknown): Promise<Listing> } }).store;
+function s3Listings(server: S3rver): void {
+  const store = storeOf(server);
   const original = store.listObjects.bind(store);
+  const order = (x: string, y: string) => Buffer.compare(Buffer.from(x), Buffer.from(y));
   store.listObjects = async (bucket, options) => {
-    const out = await original(bucket, options);
-    out.objects.sort((x, y) => Buffer.compare(Buffer.from(x.key), Buffer.from(y.key)));
-    return out;
+    if (!options.delimiter) {
+      const out = await original(bucket, options);
+      out.objects.sort((x, y) => order(x.key, y.key));
+      return out;
+    }
+    const all = await original(bucket, { ...options, delimiter: '', maxKeys: Infinity });
+    const prefix = options.prefix ?? '';
+    const prefixes = new Set<string>();
+    const objects = all.objects.filter((o) => {
+      const at = o.key.indexOf(options.delimiter!, prefix.length);
+      if (at >= 0) prefixes.add(o.key.slice(0, at + options.delimiter!.length));
+      return at < 0;
+    }).sort((x, y) => order(x.key, y.key));
+    if (objects.length + prefixes.size > (options.maxKeys ?? 1000)) throw new Error('test s3rver: delimiter listings over max-keys are not emulated');
+    return { objects, commonPrefixes: [...prefixes].sort(order), isTruncated: false };
   };
 }
 
@@ -106,8 +198,8 @@ export async function startS3(buckets: readonly string[] = ['test-bucket']): Pro
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
     vhostBuckets: false,
   });
-  (server as unknown as { middleware: unknown[] }).middleware.unshift(conditionalPut(server));
-  sortListings(server);
+  (server as unknown as { middleware: unknown[] }).middleware.unshift(atomicObjects(server));
+  s3Listings(server);
   const addr = (await server.run()) as AddressInfo;
   const endpoint = `http://127.0.0.1:${addr.port}`;
   const config: S3ClientConfig = {

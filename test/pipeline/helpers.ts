@@ -3,6 +3,8 @@ import type { ImageLine, InvalidLine, ParsedLine } from '../../lib/core/list.js'
 import type { LineResult, Status } from '../../lib/core/types.js';
 import { DEFAULT_SETTINGS, type WorkItem } from '../../lib/core/settings.js';
 import type { ObjectStore, QueueMessage, WorkQueue } from '../../lib/ports.js';
+import { MAX_RECEIVE_COUNT } from '../../lib/core/defaults.js';
+import { memoryWorkQueues } from '../../lib/adapters/local/memory-queue.js';
 
 export const settings = { ...DEFAULT_SETTINGS, destRegistry: 'reg.example.com' };
 
@@ -25,6 +27,11 @@ export async function* stream<T>(items: readonly T[], onPull?: (i: number) => vo
     onPull?.(i + 1);
     yield item;
   }
+}
+
+/** Fresh in-memory queues for one `runLocally`, and the receive count they dead-letter after. */
+export function localQueues(maxReceiveCount = MAX_RECEIVE_COUNT) {
+  return { ...memoryWorkQueues<WorkItem>({ maxReceiveCount }), maxReceiveCount };
 }
 
 export function workItem(runId: string, line: number): WorkItem {

@@ -8,7 +8,7 @@ import { runLocally } from '../../lib/pipeline/local-run.js';
 import { runKeys } from '../../lib/pipeline/run-layout.js';
 import type { LineResult, Status } from '../../lib/core/types.js';
 import type { WorkItem } from '../../lib/core/settings.js';
-import { imageLine, invalidLine, lines, readText, settings, stream, verdict } from './helpers.js';
+import { imageLine, invalidLine, lines, localQueues, readText, settings, stream, verdict } from './helpers.js';
 
 const STATUS: readonly Status[] = ['PASS', 'FAILED', 'SKIPPED', 'ERROR'];
 
@@ -29,7 +29,7 @@ describe('runLocally', () => {
     let total: number | undefined;
     // Act
     const out = await runLocally({
-      runId: 'r1', lines: stream(parsed), settings, validate, store: new MemoryStore(), jobs: 4, retryDelayMs: 0,
+      runId: 'r1', lines: stream(parsed), settings, validate, store: new MemoryStore(), ...localQueues(), jobs: 4, retryDelayMs: 0,
       onResult: (r) => seen.push(r.line), onTotal: (t) => (total = t),
     });
     // Assess
@@ -50,7 +50,7 @@ describe('runLocally', () => {
   it('ends, with every line ERROR, when validate throws every time', async () => {
     let calls = 0;
     const out = await runLocally({
-      runId: 'r2', lines: stream(lines(1, 2, 3, 4, 5)), settings, store: new MemoryStore(), jobs: 2, retryDelayMs: 0, maxReceiveCount: 2,
+      runId: 'r2', lines: stream(lines(1, 2, 3, 4, 5)), settings, store: new MemoryStore(), jobs: 2, retryDelayMs: 0, ...localQueues(2),
       validate: () => {
         calls++;
         return Promise.reject(new Error('always'));
@@ -70,7 +70,7 @@ describe('runLocally', () => {
       return Promise.reject(new Error('disk full'));
     };
     const out = runLocally({
-      runId: 'r3', lines: stream(lines(1, 2)), settings, store, jobs: 1, retryDelayMs: 0, maxReceiveCount: 2,
+      runId: 'r3', lines: stream(lines(1, 2)), settings, store, jobs: 1, retryDelayMs: 0, ...localQueues(2),
       validate: async (item) => verdict(item, 'PASS'),
     });
     await expect(out).rejects.toThrow('disk full');
@@ -81,11 +81,11 @@ describe('runLocally', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mv-local-run-'));
     try {
       const store = new FsObjectStore(dir);
-      const out = await runLocally({ runId: 'r4', lines: stream(lines(1, 'x2', 3)), settings, store, jobs: 3, validate: async (i) => verdict(i, i.line === 3 ? 'FAILED' : 'PASS') });
+      const out = await runLocally({ runId: 'r4', lines: stream(lines(1, 'x2', 3)), settings, store, ...localQueues(), jobs: 3, validate: async (i) => verdict(i, i.line === 3 ? 'FAILED' : 'PASS') });
       expect(out.summary).toMatchObject({ total: 3, passed: 1, failed: 1, invalid: 1 });
       expect(await readText(store, runKeys('r4').failed)).toBe('app3:1.0\n');
       expect(await store.head(runKeys('r4').done)).not.toBeNull();
-      await expect(runLocally({ runId: 'r5', lines: stream([]), settings, store, jobs: 2, validate: async (i) => verdict(i, 'PASS') }))
+      await expect(runLocally({ runId: 'r5', lines: stream([]), settings, store, ...localQueues(), jobs: 2, validate: async (i) => verdict(i, 'PASS') }))
         .rejects.toMatchObject({ code: 'NO_IMAGES' });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -129,6 +129,23 @@ describe('splitter handler', () => {
     expect(outcome).toMatchObject({ runId: '20260102T020000Z-nightly-schedule', status: 'fatal', fatal: { code: 'LIST_KEY', message: expect.stringContaining('is not a list under the input prefix') } });
   });
 
+  it('finishes the run of an upload that was replaced before the splitter copied it as fatal LIST, and keeps no copy', async () => {
+    await store.put('lists/replaced.txt', 'registry.example.com/a/b:1\n');
+    const first = drops.shift();
+    await store.put('lists/replaced.txt', 'registry.example.com/a/c:2\n');
+    drops.shift();
+    const [outcome] = (await handlers.splitter(first, context)) as { runId: string; status: string; fatal?: { code: string; message: string } }[];
+    expect(outcome).toMatchObject({ status: 'fatal', fatal: { code: 'LIST', message: 'lists/replaced.txt was replaced before this run started; the newer upload starts its own run' } });
+    expect(await store.head(`runs/${outcome!.runId}/list.txt`)).toBeNull();
+    expect(sent('https://sqs/work')).toHaveLength(0);
+  });
+
+  it('copies the list the run validates next to its outputs, with the key it came from', async () => {
+    const { runId } = await drop('lists/kept.txt', 'registry.example.com/a/b:1\n');
+    expect(Buffer.from((await store.get(`runs/${runId}/list.txt`))!).toString()).toBe('registry.example.com/a/b:1\n');
+    expect((await store.head(`runs/${runId}/list.txt`))!.metadata).toEqual({ 'list-key': 'lists%2Fkept.txt' });
+  });
+
   it('ignores records outside the input prefix', async () => {
     const event = { Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { bucket: { name: 'handlers' }, object: { key: 'runs/x/results/1.json' } } }] };
     expect(await handlers.splitter(event, context)).toEqual([]);
@@ -152,7 +169,7 @@ describe('sweeper', () => {
     sqs.on(DeleteMessageCommand).resolves({});
     const rt = runtime('sweeper');
     const report = await sweep({
-      store: rt.store, s3: rt.clients.s3, bucket: 'handlers', sqs: rt.clients.sqs, dlqUrl: rt.config.dlqUrl, progress: rt.progress,
+      store: rt.store, deadLetters: rt.deadLetters, progress: rt.progress,
       maxReceiveCount: 3, log: logger, lookbackMs: 48 * 3_600_000, now: () => new Date(Date.now() + 7 * 3_600_000),
     });
     expect(report.deadLetters).toBe(1);

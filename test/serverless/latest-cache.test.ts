@@ -1,19 +1,43 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { CopyObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
+import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
+import type { ObjectStore, PutOptions } from '../../lib/ports.js';
 import { isNewer, publishLatest } from '../../lib/serverless/latest.js';
 import { S3ContentCache } from '../../lib/serverless/s3-cache.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
+import { startS3 } from '../helpers/s3.js';
 
-describe('publishLatest on s3rver', () => {
-  let s3: S3Fixture;
-  let store: S3ObjectStore;
-  beforeAll(async () => {
-    s3 = await startS3(['pub']);
-    store = new S3ObjectStore({ bucket: 'pub', client: s3.client() });
+const stores: [string, () => Promise<{ store: ObjectStore; stop(): Promise<void> }>][] = [
+  ['S3ObjectStore on s3rver', async () => {
+    const s3 = await startS3(['pub']);
+    return { store: new S3ObjectStore({ bucket: 'pub', client: s3.client() }), stop: () => s3.stop() };
+  }],
+  ['MemoryStore', async () => ({ store: new MemoryStore(), stop: async () => undefined })],
+];
+
+/** `store`, with `before` run just before every conditional put of the pointer (a publisher racing us). */
+function racing(store: ObjectStore, before: () => Promise<void>): ObjectStore {
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'put') {
+        return async (key: string, body: string, options?: PutOptions) => {
+          if (key.endsWith('/latest.json') && (options?.ifMatch !== undefined || options?.ifNoneMatch)) await before();
+          return target.put(key, body, options);
+        };
+      }
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
   });
-  afterAll(async () => s3?.stop());
+}
+
+describe.each(stores)('publishLatest on %s', (_name, make) => {
+  let fx: { store: ObjectStore; stop(): Promise<void> };
+  let store: ObjectStore;
+  beforeAll(async () => {
+    fx = await make();
+    store = fx.store;
+  });
+  afterAll(async () => fx?.stop());
 
   const run = async (runId: string, startedAt: string, failed: boolean) => {
     await store.put(`runs/${runId}/report.json`, JSON.stringify({ runId }));
@@ -25,64 +49,68 @@ describe('publishLatest on s3rver', () => {
     const b = await store.get(key);
     return b ? Buffer.from(b).toString() : null;
   };
+  const pointer = async (list: string) => JSON.parse((await text(`results/${list}/latest.json`))!) as { runId: string };
 
   it('copies the newest run, keeps it when an older one publishes later, and is idempotent', async () => {
     const older = await run('r-old', '2026-01-01T00:00:00.000Z', true);
     const newer = await run('r-new', '2026-01-01T00:05:00.000Z', false);
-    const client = s3.client();
-    expect(await publishLatest({ client, bucket: 'pub', listName: 'team/a', run: older })).toEqual({ current: 'r-old', isLatest: true });
+    expect(await publishLatest({ store, listName: 'team/a', run: older })).toEqual({ current: 'r-old', isLatest: true });
     expect(await text('results/team/a/mirror-validate-failed.txt')).toBe('r-old\n');
-    expect(await publishLatest({ client, bucket: 'pub', listName: 'team/a', run: newer })).toEqual({ current: 'r-new', isLatest: true });
+    expect(await publishLatest({ store, listName: 'team/a', run: newer })).toEqual({ current: 'r-new', isLatest: true });
     expect(await text('results/team/a/mirror-validate-failed.txt')).toBeNull();
-    expect(await publishLatest({ client, bucket: 'pub', listName: 'team/a', run: older })).toEqual({ current: 'r-new', isLatest: false });
-    expect(await publishLatest({ client, bucket: 'pub', listName: 'team/a', run: newer })).toEqual({ current: 'r-new', isLatest: true });
+    expect(await publishLatest({ store, listName: 'team/a', run: older })).toEqual({ current: 'r-new', isLatest: false });
+    expect(await publishLatest({ store, listName: 'team/a', run: newer })).toEqual({ current: 'r-new', isLatest: true });
     expect(await text('results/team/a/summary.json')).toBe('{"runId":"r-new"}');
     expect(await text('results/team/a/mirror-validate-failed.txt')).toBeNull();
-    expect((await store.head('results/team/a/report.json'))!.metadata).toMatchObject({ 'run-id': 'r-new' });
+    expect((await store.head('results/team/a/report.json'))!.metadata).toMatchObject({ 'run-id': 'r-new', 'started-at': newer.startedAt });
+  });
+
+  it('loses the pointer race to a newer run that publishes between its read and its write', async () => {
+    const first = await run('b-1', '2026-01-02T00:01:00.000Z', false);
+    const mine = await run('b-2', '2026-01-02T00:02:00.000Z', true);
+    const newest = await run('b-3', '2026-01-02T00:03:00.000Z', false);
+    await publishLatest({ store, listName: 'b', run: first });
+    let raced = false;
+    const contested = racing(store, async () => {
+      if (raced) return;
+      raced = true;
+      await publishLatest({ store, listName: 'b', run: newest });
+    });
+    expect(await publishLatest({ store: contested, listName: 'b', run: mine })).toEqual({ current: 'b-3', isLatest: false });
+    expect(await pointer('b')).toMatchObject({ runId: 'b-3' });
+    expect(await text('results/b/summary.json')).toBe('{"runId":"b-3"}');
+    expect(await text('results/b/mirror-validate-failed.txt')).toBeNull();
+  });
+
+  it('re-reads and still wins when an older run moved the pointer between its read and its write', async () => {
+    const first = await run('c-1', '2026-01-03T00:01:00.000Z', false);
+    const between = await run('c-2', '2026-01-03T00:02:00.000Z', false);
+    const mine = await run('c-3', '2026-01-03T00:03:00.000Z', true);
+    await publishLatest({ store, listName: 'c', run: first });
+    let raced = false;
+    const contested = racing(store, async () => {
+      if (raced) return;
+      raced = true;
+      await publishLatest({ store, listName: 'c', run: between });
+    });
+    expect(await publishLatest({ store: contested, listName: 'c', run: mine })).toEqual({ current: 'c-3', isLatest: true });
+    expect(await pointer('c')).toMatchObject({ runId: 'c-3' });
+    expect(await text('results/c/mirror-validate-failed.txt')).toBe('c-3\n');
+  });
+
+  it('ends with the newest of many runs that publish at once', async () => {
+    const runs = await Promise.all([5, 2, 6, 1, 4, 3].map((i) => run(`d-${i}`, `2026-01-04T00:0${i}:00.000Z`, i % 2 === 0)));
+    const outcomes = await Promise.all(runs.map((r) => publishLatest({ store, listName: 'd', run: r })));
+    expect(outcomes.filter((o) => o.isLatest).map((o) => o.current)).toEqual(['d-6']);
+    expect(await pointer('d')).toMatchObject({ runId: 'd-6' });
+    expect(await text('results/d/summary.json')).toBe('{"runId":"d-6"}');
+    expect(await text('results/d/mirror-validate-failed.txt')).toBe('d-6\n');
   });
 
   it('orders runs by start time, then run id', () => {
     expect(isNewer({ runId: 'a', startedAt: '2026-01-02' }, { runId: 'b', startedAt: '2026-01-01' })).toBe(true);
     expect(isNewer({ runId: 'b', startedAt: '2026-01-01' }, { runId: 'a', startedAt: '2026-01-01' })).toBe(true);
     expect(isNewer({ runId: 'a', startedAt: '2026-01-01' }, { runId: 'a', startedAt: '2026-01-01' })).toBe(false);
-  });
-});
-
-describe('publishLatest pointer compare-and-swap (the conditional requests real S3 honours)', () => {
-  const makeMock = () => mockClient(S3Client);
-  let s3: ReturnType<typeof makeMock>;
-  beforeAll(() => {
-    s3 = makeMock();
-  });
-  beforeEach(() => s3.reset());
-  afterAll(() => s3.restore());
-  const body = (o: unknown) => ({ transformToString: async () => JSON.stringify(o) });
-  const precondition = Object.assign(new Error('PreconditionFailed'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
-
-  it('creates the pointer with If-None-Match, replaces it with If-Match, and re-reads after a 412', async () => {
-    const mine = { runId: 'r2', startedAt: '2026-01-01T00:02:00Z' };
-    s3.on(GetObjectCommand)
-      .resolvesOnce({ Body: body({ runId: 'r1', startedAt: '2026-01-01T00:01:00Z' }) as never, ETag: '"e1"' })
-      .resolvesOnce({ Body: body({ runId: 'r1b', startedAt: '2026-01-01T00:01:30Z' }) as never, ETag: '"e2"' })
-      .resolves({ Body: body(mine) as never, ETag: '"e3"' });
-    s3.on(PutObjectCommand).rejectsOnce(precondition).resolves({});
-    s3.on(CopyObjectCommand).resolves({});
-    const out = await publishLatest({ client: new S3Client({ region: 'us-east-1' }), bucket: 'b', listName: 'l', run: mine });
-    expect(out).toEqual({ current: 'r2', isLatest: true });
-    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => p.IfMatch)).toEqual(['"e1"', '"e2"']);
-    expect(s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input.CopySource)).toEqual([
-      'b/runs/r2/report.json', 'b/runs/r2/report.html', 'b/runs/r2/report.xml', 'b/runs/r2/summary.json', 'b/runs/r2/mirror-validate-failed.txt',
-    ]);
-  });
-
-  it('creates a missing pointer with If-None-Match: *', async () => {
-    s3.on(GetObjectCommand).rejectsOnce(Object.assign(new Error('nf'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } }))
-      .resolves({ Body: body({ runId: 'r1', startedAt: 't' }) as never, ETag: '"e"' });
-    s3.on(PutObjectCommand).resolves({});
-    s3.on(CopyObjectCommand).resolves({});
-    await publishLatest({ client: new S3Client({ region: 'us-east-1' }), bucket: 'b', listName: 'l', run: { runId: 'r1', startedAt: 't' } });
-    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ IfNoneMatch: '*', Key: 'results/l/latest.json' });
   });
 });
 

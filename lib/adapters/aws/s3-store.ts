@@ -1,12 +1,14 @@
 /**
  * ObjectStore on Amazon S3. Same semantics as the directory store (test/contracts):
- * null for a missing key, create-only puts with `If-None-Match: *`, lexicographic listing.
+ * null for a missing key, create-only puts with `If-None-Match: *`, compare-and-swap puts with
+ * `If-Match: <ETag>`, copies with `x-amz-copy-source-if-match`, lexicographic listing, folders
+ * as `Delimiter: '/'` common prefixes.
  */
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client,
-  type S3ClientConfig,
+  CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand,
+  S3Client, type ListObjectsV2CommandOutput, type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
+import type { CopyOptions, CopyOutcome, ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
 import { MultipartWriter } from './s3-multipart.js';
 import { AdapterError } from '../errors.js';
 import { assertValidKey, toBytes } from '../object-key.js';
@@ -87,6 +89,7 @@ export class S3ObjectStore implements ObjectStore {
         size: out.ContentLength ?? 0,
         metadata: { ...(out.Metadata ?? {}) },
         lastModified: out.LastModified ?? new Date(0),
+        etag: out.ETag ?? '',
       };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -104,11 +107,34 @@ export class S3ObjectStore implements ObjectStore {
         ContentType: options.contentType,
         Metadata: options.metadata ? { ...options.metadata } : undefined,
         IfNoneMatch: options.ifNoneMatch ? '*' : undefined,
+        IfMatch: options.ifMatch,
       }));
       return true;
     } catch (err) {
       if (options.ifNoneMatch && isPreconditionFailed(err)) return false;
+      // If-Match on a missing key answers 404.
+      if (options.ifMatch !== undefined && (isPreconditionFailed(err) || isNotFound(err))) return false;
       throw ioError('put', key, err);
+    }
+  }
+
+  async copy(from: string, to: string, options: CopyOptions = {}): Promise<CopyOutcome> {
+    const source = `${this.bucket}/${this.k(from).split('/').map(encodeURIComponent).join('/')}`;
+    try {
+      await this.client.send(new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: this.k(to),
+        CopySource: source,
+        CopySourceIfMatch: options.ifMatch,
+        MetadataDirective: 'REPLACE',
+        ContentType: options.contentType,
+        Metadata: { ...(options.metadata ?? {}) },
+      }));
+      return 'copied';
+    } catch (err) {
+      if (isNotFound(err)) return 'missing';
+      if (options.ifMatch !== undefined && isPreconditionFailed(err)) return 'changed';
+      throw ioError('copy', `${from} -> ${to}`, err);
     }
   }
 
@@ -133,20 +159,38 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    for await (const page of this.pages(prefix, { StartAfter: this.after(options) })) {
+      for (const o of page.Contents ?? []) {
+        if (o.Key !== undefined) yield o.Key.slice(this.prefix.length);
+      }
+    }
+  }
+
+  async *listFolders(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    for await (const page of this.pages(prefix, { Delimiter: '/', StartAfter: this.after(options) })) {
+      for (const p of page.CommonPrefixes ?? []) {
+        if (p.Prefix !== undefined) yield p.Prefix.slice(this.prefix.length);
+      }
+    }
+  }
+
+  private after(options: ListOptions): string | undefined {
+    return options.startAfter !== undefined ? this.prefix + options.startAfter : undefined;
+  }
+
+  private async *pages(prefix: string, extra: { Delimiter?: string; StartAfter?: string }): AsyncIterable<ListObjectsV2CommandOutput> {
     let ContinuationToken: string | undefined;
-    const StartAfter = options.startAfter !== undefined ? this.prefix + options.startAfter : undefined;
     do {
-      let out;
+      let out: ListObjectsV2CommandOutput;
       try {
         out = await this.client.send(new ListObjectsV2Command({
-          Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken, ...(ContinuationToken ? {} : { StartAfter }),
+          Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken, Delimiter: extra.Delimiter,
+          ...(ContinuationToken || extra.StartAfter === undefined ? {} : { StartAfter: extra.StartAfter }),
         }));
       } catch (err) {
         throw ioError('list', prefix, err);
       }
-      for (const o of out.Contents ?? []) {
-        if (o.Key !== undefined) yield o.Key.slice(this.prefix.length);
-      }
+      yield out;
       ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (ContinuationToken);
   }

@@ -14,7 +14,10 @@ export const SQS_MAX_BATCH_ENTRIES = 10;
 /** Payload limit of one message and of one batch call. */
 export const SQS_MAX_BATCH_BYTES = 1024 * 1024;
 
-export interface SqsQueueOptions {
+/** Turns a received body into `T`. The default parses JSON and throws AdapterError `IO` on anything else. */
+export type BodyDecoder<T> = (body: string, messageId: string) => T;
+
+export interface SqsQueueOptions<T = unknown> {
   readonly queueUrl: string;
   readonly client?: SQSClient;
   /** SendMessageBatch calls in flight at once. */
@@ -23,7 +26,18 @@ export interface SqsQueueOptions {
   readonly maxSendAttempts?: number;
   /** Backoff between attempts (tests set 0). */
   readonly retryDelayMs?: number;
+  /** How received bodies are read (default: JSON, or AdapterError `IO`). */
+  readonly decode?: BodyDecoder<T>;
 }
+
+/** JSON when the body is JSON, else the body text itself: for a dead-letter queue, where anything may land. */
+export const jsonOrText: BodyDecoder<unknown> = (body) => {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
+  }
+};
 
 /** Splits encoded bodies into SendMessageBatch entry groups within both limits. */
 export function packBatches(bodies: readonly string[], startId = 0): SendMessageBatchRequestEntry[][] {
@@ -55,13 +69,15 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
   private readonly concurrency: number;
   private readonly attempts: number;
   private readonly delayMs: number;
+  private readonly decode?: BodyDecoder<T>;
 
-  constructor(opts: SqsQueueOptions) {
+  constructor(opts: SqsQueueOptions<T>) {
     this.url = opts.queueUrl;
     this.client = opts.client ?? new SQSClient({});
     this.concurrency = opts.sendConcurrency ?? 8;
     this.attempts = opts.maxSendAttempts ?? 5;
     this.delayMs = opts.retryDelayMs ?? 100;
+    this.decode = opts.decode;
   }
 
   async send(bodies: readonly T[]): Promise<void> {
@@ -100,19 +116,26 @@ export class SqsWorkQueue<T> implements WorkQueue<T> {
     }
   }
 
-  async receive(max: number, waitMs = 0): Promise<QueueMessage<T>[]> {
-    const out = await this.client.send(new ReceiveMessageCommand({
-      QueueUrl: this.url,
-      MaxNumberOfMessages: Math.max(1, Math.min(SQS_MAX_BATCH_ENTRIES, max)),
-      WaitTimeSeconds: Math.min(20, Math.ceil(waitMs / 1000)),
-      MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-    }));
+  async receive(max: number, waitMs = 0, signal?: AbortSignal): Promise<QueueMessage<T>[]> {
+    if (signal?.aborted) return [];
+    let out;
+    try {
+      out = await this.client.send(new ReceiveMessageCommand({
+        QueueUrl: this.url,
+        MaxNumberOfMessages: Math.max(1, Math.min(SQS_MAX_BATCH_ENTRIES, max)),
+        WaitTimeSeconds: Math.min(20, Math.ceil(waitMs / 1000)),
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }), signal ? { abortSignal: signal } : {});
+    } catch (err) {
+      if (signal?.aborted) return [];
+      throw err;
+    }
     return (out.Messages ?? []).map((m) => fromSqsRecord<T>({
       messageId: m.MessageId ?? '',
       receiptHandle: m.ReceiptHandle ?? '',
       body: m.Body ?? 'null',
       attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
-    }));
+    }, this.decode));
   }
 
   async ack(message: QueueMessage<T>): Promise<void> {
@@ -134,18 +157,21 @@ export interface SqsRecord {
   readonly attributes: { readonly ApproximateReceiveCount?: string };
 }
 
-/** A Lambda SQS record as a QueueMessage. Throws AdapterError IO on a body that is not JSON. */
-export function fromSqsRecord<T>(record: SqsRecord): QueueMessage<T> {
-  let body: T;
-  try {
-    body = JSON.parse(record.body) as T;
-  } catch (err) {
-    throw new AdapterError('IO', `sqs message ${record.messageId} has a body that is not JSON`, { cause: err });
-  }
+/** A Lambda SQS record as a QueueMessage. The default decoder throws AdapterError IO on a body that is not JSON. */
+export function fromSqsRecord<T>(record: SqsRecord, decode: BodyDecoder<T> = strictJson): QueueMessage<T> {
+  const body = decode(record.body, record.messageId);
   return {
     id: record.messageId,
     receipt: record.receiptHandle,
     body,
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1') || 1,
   };
+}
+
+function strictJson<T>(body: string, messageId: string): T {
+  try {
+    return JSON.parse(body) as T;
+  } catch (err) {
+    throw new AdapterError('IO', `sqs message ${messageId} has a body that is not JSON`, { cause: err });
+  }
 }

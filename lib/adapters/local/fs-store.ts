@@ -7,33 +7,35 @@
  * - `.mv-tmp/`: temporary files, each renamed or linked into place (atomic writes).
  *
  * `put` with `ifNoneMatch` links the temporary file to the key (`link(2)` fails when the key
- * exists), so of two concurrent writers exactly one wins. The winner writes its metadata
- * sidecar just after the link: a reader may briefly see the object with empty metadata.
+ * exists), so of two concurrent writers exactly one wins, across processes too. The winner
+ * writes its metadata sidecar just after the link: a reader may briefly see the object with
+ * empty metadata. Writes of one key (put, copy to it, delete) run one at a time in this
+ * process, which makes `ifMatch` (compare the ETag, then rename) atomic for the one process
+ * of a local run. ETags are the quoted MD5 of the bytes, as S3 gives single-part objects;
+ * `head` reads the whole object to compute it.
  * A directory cannot hold both `a` and `a/b` as objects (S3 can): that put fails with
  * `KEY_CONFLICT`. The run layout never needs it.
  */
-import { link, lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { link, lstat, mkdir, open, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import type { CopyOptions, CopyOutcome, ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
 import { AdapterError } from '../errors.js';
-import { assertValidKey, compareKeys, RESERVED_SEGMENTS, toBytes } from '../object-key.js';
-
-const META_DIR = '.mv-meta';
-const TMP_DIR = '.mv-tmp';
+import { assertValidKey, etagOfStream, META_DIR, TMP_DIR, toBytes } from '../object-key.js';
+import { ABSENT, errno, listFolders, listKeys } from './fs-tree.js';
+import { KeyedSerializer } from './keyed-serializer.js';
 
 interface Sidecar {
   readonly contentType?: string;
   readonly metadata: Record<string, string>;
 }
 
-function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException | null)?.code;
-}
-
-const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
-
 export class FsObjectStore implements ObjectStore {
+  /** Writes of one key run one at a time (see the module doc). */
+  private readonly writes = new KeyedSerializer();
+
   constructor(private readonly root: string) {}
 
   private objectPath(key: string): string {
@@ -77,13 +79,25 @@ export class FsObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | null> {
     const path = this.objectPath(key);
     try {
-      const st = await stat(path);
-      if (!st.isFile()) return null;
+      const st = await this.state(path);
+      if (!st) return null;
       const meta = await this.readMeta(key);
-      return { key, size: st.size, metadata: meta?.metadata ?? {}, lastModified: st.mtime };
+      return { key, size: st.size, metadata: meta?.metadata ?? {}, lastModified: st.mtime, etag: st.etag };
     } catch (err) {
-      if (ABSENT.has(errno(err) ?? '')) return null;
       throw this.io('head', key, err);
+    }
+  }
+
+  /** Size, time and ETag of the object at `path`, read through one handle (a concurrent replace cannot mix two versions). */
+  private async state(path: string): Promise<{ size: number; mtime: Date; etag: string } | null> {
+    const handle = await open(path, 'r').catch((err: unknown) => (ABSENT.has(errno(err) ?? '') ? null : Promise.reject(err)));
+    if (!handle) return null;
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) return null;
+      return { size: st.size, mtime: st.mtime, etag: await etagOfStream(handle.createReadStream({ autoClose: false })) };
+    } finally {
+      await handle.close();
     }
   }
 
@@ -117,36 +131,79 @@ export class FsObjectStore implements ObjectStore {
 
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     const target = this.objectPath(key);
-    const sidecar = this.sidecar(options);
-    let tmp: string | undefined;
-    try {
-      await this.makeParent(key, target);
-      tmp = await this.writeTmp(toBytes(body));
-      if (options.ifNoneMatch) {
-        try {
-          await link(tmp, target);
-        } catch (err) {
-          if (errno(err) !== 'EEXIST') throw err;
-          if ((await lstat(target)).isDirectory()) throw this.conflict(key);
-          return false;
-        }
-        await this.writeMeta(key, sidecar);
-      } else {
-        await this.writeMeta(key, sidecar);
-        try {
-          await rename(tmp, target);
-        } catch (err) {
-          if (errno(err) === 'EISDIR' || errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') throw this.conflict(key);
-          throw err;
-        }
+    return this.writes.run(key, async () => {
+      let tmp: string | undefined;
+      try {
+        tmp = await this.writeTmp(toBytes(body));
+        return await this.install(key, target, tmp, options);
+      } catch (err) {
+        if (err instanceof AdapterError) throw err;
+        throw this.io('put', key, err);
+      } finally {
+        if (tmp) await rm(tmp, { force: true });
       }
+    });
+  }
+
+  async copy(from: string, to: string, options: CopyOptions = {}): Promise<CopyOutcome> {
+    const source = this.objectPath(from);
+    const target = this.objectPath(to);
+    return this.writes.run(to, async () => {
+      let tmp: string | undefined;
+      try {
+        const handle = await open(source, 'r').catch((err: unknown) => (ABSENT.has(errno(err) ?? '') ? null : Promise.reject(err)));
+        if (!handle) return 'missing';
+        const md5 = createHash('md5');
+        try {
+          if (!(await handle.stat()).isFile()) return 'missing';
+          await mkdir(join(this.root, TMP_DIR), { recursive: true });
+          tmp = join(this.root, TMP_DIR, randomUUID());
+          const hashing = async function* hash(chunks: AsyncIterable<Uint8Array>) {
+            for await (const c of chunks) {
+              md5.update(c);
+              yield c;
+            }
+          };
+          await pipeline(handle.createReadStream({ autoClose: false }), hashing, createWriteStream(tmp, { flags: 'wx' }));
+        } finally {
+          await handle.close();
+        }
+        if (options.ifMatch !== undefined && `"${md5.digest('hex')}"` !== options.ifMatch) return 'changed';
+        await this.install(to, target, tmp, { contentType: options.contentType, metadata: options.metadata });
+        return 'copied';
+      } catch (err) {
+        if (err instanceof AdapterError) throw err;
+        throw this.io('copy', `${from} -> ${to}`, err);
+      } finally {
+        if (tmp) await rm(tmp, { force: true });
+      }
+    });
+  }
+
+  /** Moves the finished temporary file `tmp` to `key` if the conditions hold (under the key's lock). */
+  private async install(key: string, target: string, tmp: string, options: PutOptions): Promise<boolean> {
+    const sidecar = this.sidecar(options);
+    await this.makeParent(key, target);
+    if (options.ifNoneMatch) {
+      try {
+        await link(tmp, target);
+      } catch (err) {
+        if (errno(err) !== 'EEXIST') throw err;
+        if ((await lstat(target)).isDirectory()) throw this.conflict(key);
+        return false;
+      }
+      await this.writeMeta(key, sidecar);
       return true;
-    } catch (err) {
-      if (err instanceof AdapterError) throw err;
-      throw this.io('put', key, err);
-    } finally {
-      if (tmp) await rm(tmp, { force: true });
     }
+    if (options.ifMatch !== undefined && (await this.state(target))?.etag !== options.ifMatch) return false;
+    await this.writeMeta(key, sidecar);
+    try {
+      await rename(tmp, target);
+    } catch (err) {
+      if (errno(err) === 'EISDIR' || errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') throw this.conflict(key);
+      throw err;
+    }
+    return true;
   }
 
   private async makeParent(key: string, target: string): Promise<void> {
@@ -164,13 +221,15 @@ export class FsObjectStore implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     const target = this.objectPath(key);
-    try {
-      const st = await lstat(target).catch((err: unknown) => (ABSENT.has(errno(err) ?? '') ? null : Promise.reject(err)));
-      if (st && !st.isDirectory()) await rm(target, { force: true });
-      await rm(this.metaPath(key), { force: true });
-    } catch (err) {
-      throw this.io('delete', key, err);
-    }
+    await this.writes.run(key, async () => {
+      try {
+        const st = await lstat(target).catch((err: unknown) => (ABSENT.has(errno(err) ?? '') ? null : Promise.reject(err)));
+        if (st && !st.isDirectory()) await rm(target, { force: true });
+        await rm(this.metaPath(key), { force: true });
+      } catch (err) {
+        throw this.io('delete', key, err);
+      }
+    });
   }
 
   /** Streams into a temporary file, renamed into place on `close()` (see the port). */
@@ -203,16 +262,16 @@ export class FsObjectStore implements ObjectStore {
       close: async () => {
         await file();
         await release();
-        try {
-          await this.makeParent(key, target);
-          await this.writeMeta(key, this.sidecar(options));
-          await rename(tmp, target);
-        } catch (err) {
-          await rm(tmp, { force: true });
-          if (err instanceof AdapterError) throw err;
-          if (['EISDIR', 'ENOTEMPTY', 'EEXIST'].includes(errno(err) ?? '')) throw this.conflict(key);
-          throw this.io('put', key, err);
-        }
+        await this.writes.run(key, async () => {
+          try {
+            await this.install(key, target, tmp, options);
+          } catch (err) {
+            if (err instanceof AdapterError) throw err;
+            throw this.io('put', key, err);
+          } finally {
+            await rm(tmp, { force: true });
+          }
+        });
       },
       abort: async () => {
         await release();
@@ -226,36 +285,11 @@ export class FsObjectStore implements ObjectStore {
     return options.contentType || Object.keys(metadata).length > 0 ? { contentType: options.contentType, metadata } : null;
   }
 
-  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
-    const cut = prefix.lastIndexOf('/');
-    const base = cut < 0 ? '' : prefix.slice(0, cut + 1);
-    if (base !== '') assertValidKey(base.slice(0, -1));
-    for await (const key of this.walk(base, prefix, options.startAfter)) yield key;
+  list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    return listKeys(this.root, prefix, options.startAfter);
   }
 
-  /**
-   * Depth-first walk in key order: a folder `a` sorts as `a/`, which keeps the output sorted.
-   * Folders whose every key sorts before `after` are not read.
-   */
-  private async *walk(rel: string, prefix: string, after?: string): AsyncIterable<string> {
-    let entries;
-    try {
-      entries = await readdir(join(this.root, ...rel.split('/').filter(Boolean)), { withFileTypes: true });
-    } catch (err) {
-      if (ABSENT.has(errno(err) ?? '')) return;
-      throw this.io('list', prefix, err);
-    }
-    const named = entries
-      .filter((e) => !(rel === '' && RESERVED_SEGMENTS.includes(e.name)))
-      .filter((e) => e.isDirectory() || e.isFile())
-      .map((e) => ({ key: rel + e.name + (e.isDirectory() ? '/' : ''), dir: e.isDirectory() }))
-      .filter((e) => e.key.startsWith(prefix) || (e.dir && prefix.startsWith(e.key)))
-      .sort((a, b) => compareKeys(a.key, b.key));
-    for (const e of named) {
-      if (e.dir) {
-        if (after !== undefined && !after.startsWith(e.key) && compareKeys(e.key, after) < 0) continue;
-        yield* this.walk(e.key, prefix, after);
-      } else if (after === undefined || compareKeys(e.key, after) > 0) yield e.key;
-    }
+  listFolders(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    return listFolders(this.root, prefix, options.startAfter ?? '');
   }
 }

@@ -7,14 +7,13 @@
  * - a message about to be received for the `maxReceiveCount + 1`-th time goes to `deadLetter`
  *   instead (SQS redrive policy); without a dead-letter queue it is redelivered forever;
  * - every receive hands out a new receipt; ack or release with an older receipt is a no-op;
- * - at most `maxBatch` (10) messages per receive; `receive(max, waitMs)` long-polls and
- *   returns as soon as a message is visible;
+ * - at most `maxBatch` (10) messages per receive; `receive(max, waitMs, signal)` long-polls and
+ *   returns as soon as a message is visible, or with `[]` when `signal` aborts;
  * - bodies are copied through JSON, as SQS serialises them.
  *
  * Time comes from an injectable `Clock` (`ManualClock` in tests).
  */
 import type { QueueMessage, WorkQueue } from '../../ports.js';
-import { AdapterError } from '../errors.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { MinHeap } from './min-heap.js';
 
@@ -26,10 +25,6 @@ export interface MemoryQueueOptions<T> {
   readonly clock?: Clock;
   /** Largest batch per receive; default 10, as SQS. */
   readonly maxBatch?: number;
-  /** `send` waits while `size()` is at least this (bounded memory locally). Default unbounded. */
-  readonly capacity?: number;
-  /** Called whenever the queue becomes empty (last message acked or dead-lettered). */
-  readonly onEmpty?: () => void;
 }
 
 interface Stored {
@@ -59,7 +54,6 @@ export class MemoryQueue<T> implements WorkQueue<T> {
   private readonly waiters = new Set<() => void>();
   private seq = 0;
   private inflight = 0;
-  private isClosed = false;
 
   constructor(private readonly options: MemoryQueueOptions<T>) {
     this.clock = options.clock ?? systemClock;
@@ -67,9 +61,6 @@ export class MemoryQueue<T> implements WorkQueue<T> {
 
   async send(bodies: readonly T[]): Promise<void> {
     for (const body of bodies) {
-      const capacity = this.options.capacity ?? Infinity;
-      while (!this.isClosed && this.records.size >= capacity) await this.waitForChange(Infinity);
-      if (this.isClosed) throw new AdapterError('QUEUE_CLOSED', 'send on a closed queue');
       this.enqueue({ id: `msg-${++this.seq}`, json: JSON.stringify(body), receiveCount: 0, epoch: 0, receipt: null });
     }
   }
@@ -81,13 +72,13 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     this.notify();
   }
 
-  async receive(max: number, waitMs = 0): Promise<QueueMessage<T>[]> {
+  async receive(max: number, waitMs = 0, signal?: AbortSignal): Promise<QueueMessage<T>[]> {
     const deadline = this.clock.now() + Math.max(0, waitMs);
     for (;;) {
-      if (this.isClosed) return [];
+      if (signal?.aborted) return [];
       const got = this.take(max);
-      if (got.length > 0 || this.isClosed || this.clock.now() >= deadline) return got;
-      await this.waitForChange(deadline);
+      if (got.length > 0 || this.clock.now() >= deadline) return got;
+      await this.waitForChange(deadline, signal);
     }
   }
 
@@ -99,7 +90,6 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     m.epoch++;
     m.json = '';
     this.notify();
-    if (this.records.size === 0) this.options.onEmpty?.();
   }
 
   async release(message: QueueMessage<T>, delayMs = 0): Promise<void> {
@@ -127,16 +117,6 @@ export class MemoryQueue<T> implements WorkQueue<T> {
   /** Bodies of every live message, oldest first (tests, dead-letter inspection). */
   bodies(): T[] {
     return [...this.records.values()].map((m) => JSON.parse(m.json) as T);
-  }
-
-  /** Ends every long poll with `[]`; later sends throw `QUEUE_CLOSED`. */
-  close(): void {
-    this.isClosed = true;
-    this.notify();
-  }
-
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   private current(message: QueueMessage<T>): Stored | undefined {
@@ -183,10 +163,7 @@ export class MemoryQueue<T> implements WorkQueue<T> {
       out.push({ id: m.id, receipt: m.receipt, receiveCount: m.receiveCount, body: JSON.parse(m.json) as T });
     }
     this.compact();
-    if (moved) {
-      this.notify();
-      if (this.records.size === 0) this.options.onEmpty?.();
-    }
+    if (moved) this.notify();
     return out;
   }
 
@@ -201,18 +178,34 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     for (const wake of [...this.waiters]) wake();
   }
 
-  /** Waits for any change, the next timed event, or `deadline`, whichever comes first. */
-  private waitForChange(deadline: number): Promise<void> {
+  /** Waits for any change, the next timed event, `deadline` or the abort of `signal`, whichever comes first. */
+  private waitForChange(deadline: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       let timer: TimerHandle | undefined;
       const wake = (): void => {
         this.waiters.delete(wake);
         if (timer !== undefined) this.clock.clearTimer(timer);
+        signal?.removeEventListener('abort', wake);
         resolve();
       };
       this.waiters.add(wake);
+      signal?.addEventListener('abort', wake, { once: true });
       const next = Math.min(deadline, this.timed.peek()?.at ?? Infinity);
       if (Number.isFinite(next)) timer = this.clock.setTimer(wake, next - this.clock.now());
     });
   }
+}
+
+/**
+ * A work queue and its dead-letter queue as the local mode runs them: a message received
+ * `maxReceiveCount` times that comes back once more moves to `deadLetters`. The visibility
+ * timeout defaults to 15 min: locally a message only times out if its worker is stuck.
+ */
+export function memoryWorkQueues<T>(o: { readonly maxReceiveCount: number; readonly visibilityTimeoutMs?: number; readonly clock?: Clock }): {
+  queue: MemoryQueue<T>;
+  deadLetters: MemoryQueue<T>;
+} {
+  const visibilityTimeoutMs = o.visibilityTimeoutMs ?? 15 * 60_000;
+  const deadLetters = new MemoryQueue<T>({ visibilityTimeoutMs, maxReceiveCount: Infinity, clock: o.clock });
+  return { queue: new MemoryQueue<T>({ visibilityTimeoutMs, maxReceiveCount: o.maxReceiveCount, clock: o.clock, deadLetter: deadLetters }), deadLetters };
 }

@@ -1,14 +1,16 @@
 /**
- * In-memory ObjectStore with S3 semantics: byte copies in and out, `ifNoneMatch` create-only
- * puts (atomic: JavaScript runs one put at a time), lexicographic listing by UTF-8 bytes.
- * Used by tests and by anything that wants a throwaway bucket.
+ * In-memory ObjectStore with S3 semantics: byte copies in and out, conditional puts and copies
+ * (atomic: JavaScript runs one of them at a time, with no await between check and write), MD5
+ * ETags, lexicographic listing by UTF-8 bytes. The bucket of a local run without `--work-dir`,
+ * and of tests.
  */
-import type { ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
+import type { CopyOptions, CopyOutcome, ListOptions, ObjectInfo, ObjectStore, ObjectWriter, PutOptions, WriteOptions } from '../../ports.js';
 import { AdapterError } from '../errors.js';
-import { assertValidKey, compareKeys, toBytes } from '../object-key.js';
+import { assertValidKey, compareKeys, etagOf, folderOf, toBytes } from '../object-key.js';
 
 interface Entry {
   readonly bytes: Uint8Array;
+  readonly etag: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly contentType?: string;
   readonly lastModified: Date;
@@ -37,19 +39,36 @@ export class MemoryStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
     const e = this.objects.get(key);
-    return e ? { key, size: e.bytes.length, metadata: { ...e.metadata }, lastModified: e.lastModified } : null;
+    return e ? { key, size: e.bytes.length, metadata: { ...e.metadata }, lastModified: e.lastModified, etag: e.etag } : null;
   }
 
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     assertValidKey(key);
-    if (options.ifNoneMatch && this.objects.has(key)) return false;
+    const existing = this.objects.get(key);
+    if (options.ifNoneMatch && existing) return false;
+    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch) return false;
+    this.write(key, toBytes(body), options);
+    return true;
+  }
+
+  async copy(from: string, to: string, options: CopyOptions = {}): Promise<CopyOutcome> {
+    assertValidKey(from);
+    assertValidKey(to);
+    const source = this.objects.get(from);
+    if (!source) return 'missing';
+    if (options.ifMatch !== undefined && source.etag !== options.ifMatch) return 'changed';
+    this.write(to, source.bytes, options);
+    return 'copied';
+  }
+
+  private write(key: string, bytes: Uint8Array, options: { contentType?: string; metadata?: Readonly<Record<string, string>> }): void {
     this.objects.set(key, {
-      bytes: toBytes(body),
+      bytes,
+      etag: etagOf(bytes),
       metadata: { ...(options.metadata ?? {}) },
       contentType: options.contentType,
       lastModified: this.now(),
     });
-    return true;
   }
 
   async delete(key: string): Promise<void> {
@@ -82,6 +101,16 @@ export class MemoryStore implements ObjectStore {
     for (const k of keys) {
       if (this.objects.has(k)) yield k;
     }
+  }
+
+  async *listFolders(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
+    const after = options.startAfter ?? '';
+    const folders = new Set<string>();
+    for (const k of this.objects.keys()) {
+      const folder = folderOf(prefix, k);
+      if (folder && compareKeys(k, after) > 0) folders.add(folder);
+    }
+    yield* [...folders].sort(compareKeys);
   }
 
   /** Number of objects (tests). */
