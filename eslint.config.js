@@ -8,6 +8,11 @@ const ioModules = [
   'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '@aws-sdk/*', '@middy/*',
 ];
 
+/** Where tests live: nothing outside test/ imports from it. */
+const testCode = { group: ['**/test/**', '../test', '../../test'], message: 'Only tests import from test/. Shared registries and scenarios live in testbed/.' };
+/** The test bed (real local registries, scenarios): tests, the demo and the benchmarks use it; shipped code never. */
+const testbedCode = { group: ['**/testbed/**'], message: 'testbed/ is for tests, the demo and the benchmarks; it does not ship.' };
+
 export default tseslint.config(
   { ignores: ['dist/', 'cdk.out/', 'node_modules/', '.tmp/', 'coverage/'] },
   js.configs.recommended,
@@ -18,12 +23,34 @@ export default tseslint.config(
     },
   },
   {
+    // Shipped code: bin/, lib/, lambdas/.
+    files: ['bin/**/*.ts', 'lib/**/*.ts', 'lambdas/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testCode, testbedCode] }] },
+  },
+  {
     // The pure core: parsing, references, manifests, comparison, report. No I/O of any kind.
     files: ['lib/core/**/*.ts', 'lib/check/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ioModules, message: 'lib/core and lib/check are pure: no I/O, AWS, CDK or undici imports.' }],
+        patterns: [testCode, testbedCode, { group: ioModules, message: 'lib/core and lib/check are pure: no I/O, AWS, CDK or undici imports.' }],
       }],
     },
+  },
+  {
+    // The use cases (split, process, aggregate, local run): the outside world only through lib/ports.ts.
+    files: ['lib/pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [testCode, testbedCode, {
+          group: [...ioModules, '**/adapters/**', '**/registry/**', '**/engine/**', '**/serverless/**', '**/cli/**', '**/infra/**'],
+          message: 'lib/pipeline reaches the world only through the ports (lib/ports.ts): no adapters, AWS SDK, I/O or outer layers.',
+        }],
+      }],
+    },
+  },
+  {
+    // The demo, the benchmarks and the test bed run without the test suite.
+    files: ['scripts/**/*.ts', 'bench/**/*.ts', 'testbed/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [testCode] }] },
   },
 );

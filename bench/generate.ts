@@ -11,7 +11,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { Platform } from '../lib/core/types.js';
-import { MT, pushBlob, pushManifest, sha256, type RegOrTarget } from '../test/helpers/registry-ops.js';
+import { MT, pushBlob, pushManifest, sha256, type RegOrTarget } from '../testbed/registry-ops.js';
 
 /** Where one image lives and what the validator must find. */
 export interface BenchImage {

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { generateTestPki } from '../test/helpers/certs.js';
-import { closeClients } from '../test/helpers/registry-client.js';
-import { startRegistries, type Harness } from '../test/helpers/registry-harness.js';
+import { generateTestPki } from '../testbed/certs.js';
+import { closeClients } from '../testbed/registry-client.js';
+import { startRegistries, type Harness } from '../testbed/registry-harness.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 import { generateImages, type BenchImage } from './generate.js';
 

@@ -10,9 +10,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { harnessInfo, startRegistries } from '../test/helpers/registry-harness.js';
-import { closeClients } from '../test/helpers/registry-client.js';
-import { seedScenarios } from '../test/helpers/scenarios.js';
+import { harnessInfo, startRegistries } from '../testbed/registry-harness.js';
+import { closeClients } from '../testbed/registry-client.js';
+import { seedScenarios } from '../testbed/scenarios.js';
 
 const harness = await startRegistries();
 let code = 2;

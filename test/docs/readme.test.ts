@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FAQ, faqMarkdownTable } from '../../lib/core/faq.js';
-import { faqBlock } from './readme-faq.js';
+import { faqBlock } from '../../scripts/faq-block.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Browser } from 'playwright-core';
-import { scenario } from '../helpers/scenarios.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { artifactsDir, launchChromium, openPage } from '../helpers/browser.js';
 import { runCli, type CliRun } from './cli-helpers.js';
 

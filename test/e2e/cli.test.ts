@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { copyImage } from '../helpers/images.js';
-import { scenario } from '../helpers/scenarios.js';
+import { copyImage } from '../../testbed/images.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { runCli } from './cli-helpers.js';
 
 const regs = inject('registries');

@@ -1,11 +1,11 @@
 /**
- * Every standard scenario (test/helpers/scenario-defs*.ts), run through the real CLI against the
+ * Every standard scenario (testbed/scenario-defs*.ts), run through the real CLI against the
  * real registries started by the global setup: plain HTTP source, TLS + htpasswd destination, and a
  * bearer-token registry. Scenarios sharing flags and credentials run together in one list, the
  * way a user would run them.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { groupScenarios, scenarioEnv } from '../helpers/scenarios.js';
+import { groupScenarios, scenarioEnv } from '../../testbed/scenarios.js';
 import { runCli } from './cli-helpers.js';
 
 const registries = inject('registries');

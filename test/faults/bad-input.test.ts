@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { scenario } from '../helpers/scenarios.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { hasStackTrace, spawnCli, tempDir, type Spawned } from './spawn-cli.js';
 
 const regs = inject('registries');

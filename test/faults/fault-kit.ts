@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type RunSettings, type WorkItem } from '../../lib/cor
 import { parseListLine } from '../../lib/core/list.js';
 import type { LineResult } from '../../lib/core/types.js';
 import { createImageChecker, type ImageChecker, type ImageCheckerOptions } from '../../lib/engine/image-checker.js';
-import type { Scenario } from '../helpers/scenarios.js';
+import type { Scenario } from '../../testbed/scenarios.js';
 import type { Fault, FaultProxy, FaultRule } from '../helpers/fault-proxy.js';
 import { seededUnit } from '../helpers/fault-rules.js';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LineResult } from '../../lib/core/types.js';
 import { startFaultProxy, type Fault, type FaultProxy, type FaultRule } from '../helpers/fault-proxy.js';
-import { scenario } from '../helpers/scenarios.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { FAST_RETRY, faultValidator, fixedCredentials, standardScenarios, validateAll, verdicts, via, workItems } from './fault-kit.js';
 
 const regs = inject('registries');

@@ -7,8 +7,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { fetchToken } from '../helpers/registry-client.js';
-import { scenario } from '../helpers/scenarios.js';
+import { fetchToken } from '../../testbed/registry-client.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { runCli } from '../e2e/cli-helpers.js';
 import { standardScenarios } from './fault-kit.js';
 import { tempDir } from './spawn-cli.js';

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../lib/core/settings.js';
 import type { LineResult } from '../../lib/core/types.js';
-import { generateTestPki, type TestPki } from '../helpers/certs.js';
+import { generateTestPki, type TestPki } from '../../testbed/certs.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../helpers/fault-proxy.js';
-import { scenario } from '../helpers/scenarios.js';
+import { scenario } from '../../testbed/scenarios.js';
 import { FAST_RETRY, faultValidator, workItems } from './fault-kit.js';
 import { tempDir } from './spawn-cli.js';
 

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { call, fetchToken } from '../helpers/registry-client.js';
-import { getManifest, headStatus, MT } from '../helpers/images.js';
-import { scenario, scenarioEnv } from '../helpers/scenarios.js';
-import type { RegistryInfo } from '../helpers/registry-harness.js';
+import { call, fetchToken } from '../../testbed/registry-client.js';
+import { getManifest, headStatus, MT } from '../../testbed/images.js';
+import { scenario, scenarioEnv } from '../../testbed/scenarios.js';
+import type { RegistryInfo } from '../../testbed/registry-harness.js';
 
 const run = promisify(execFile);
 const regs = inject('registries');

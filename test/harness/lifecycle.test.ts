@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { call, fetchToken } from '../helpers/registry-client.js';
-import { startRegistries } from '../helpers/registry-harness.js';
+import { call, fetchToken } from '../../testbed/registry-client.js';
+import { startRegistries } from '../../testbed/registry-harness.js';
 
 describe('startRegistries lifecycle', () => {
   it('honours tokenExpiresIn, resets stats, and stop() frees ports and removes its directory', async () => {

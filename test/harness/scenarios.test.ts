@@ -7,9 +7,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { compareManifests, isRelevant, nestedSources, type SourceSide } from '../../lib/core/compare.js';
 import { parseImageConfig, parseManifest, type Manifest } from '../../lib/core/manifest.js';
 import type { Descriptor, PlatformFilter } from '../../lib/core/types.js';
-import { call, MANIFEST_ACCEPT } from '../helpers/registry-client.js';
-import { getBlob, getManifest, headStatus } from '../helpers/images.js';
-import { credentials, type Scenario } from '../helpers/scenarios.js';
+import { call, MANIFEST_ACCEPT } from '../../testbed/registry-client.js';
+import { getBlob, getManifest, headStatus } from '../../testbed/images.js';
+import { credentials, type Scenario } from '../../testbed/scenarios.js';
 
 const regs = inject('registries');
 const table = inject('scenarios');

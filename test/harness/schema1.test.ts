@@ -5,10 +5,10 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { parseManifest } from '../../lib/core/manifest.js';
-import { call, header, MANIFEST_ACCEPT } from '../helpers/registry-client.js';
-import { sha256 } from '../helpers/images.js';
-import { pushSchema1, SCHEMA1_SIGNED } from '../helpers/schema1.js';
-import { scenario } from '../helpers/scenarios.js';
+import { call, header, MANIFEST_ACCEPT } from '../../testbed/registry-client.js';
+import { sha256 } from '../../testbed/images.js';
+import { pushSchema1, SCHEMA1_SIGNED } from '../../testbed/schema1.js';
+import { scenario } from '../../testbed/scenarios.js';
 
 const regs = inject('registries');
 

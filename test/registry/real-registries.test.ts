@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ImageRef } from '../../lib/core/types.js';
 import { newRequestStats, RegistryClient, type Credential, type RegistryClientOptions } from '../../lib/registry/client.js';
-import { pushImage, type PushedImage } from '../helpers/images.js';
-import { call } from '../helpers/registry-client.js';
-import type { RegistryInfo } from '../helpers/registry-harness.js';
+import { pushImage, type PushedImage } from '../../testbed/images.js';
+import { call } from '../../testbed/registry-client.js';
+import type { RegistryInfo } from '../../testbed/registry-harness.js';
 
 const regs = inject('registries');
 const run = randomBytes(4).toString('hex');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, type RegistryClientOptions } from '../../lib/registry/client.js';
 import { isInternalAddress } from '../../lib/registry/security.js';
-import { generateTestPki, type TestPki } from '../helpers/certs.js';
+import { generateTestPki, type TestPki } from '../../testbed/certs.js';
 import { DOCKER_V2, FAST, manifestBytes, refOn, sendError, sendManifest, sha256, startFake, type FakeServer } from './fake-server.js';
 
 const bytes = manifestBytes();

@@ -12,9 +12,9 @@
  * then returns undefined, so integration tests fail rather than pass.
  */
 import type { TestProject } from 'vitest/node';
-import { harnessInfo, startRegistries, type HarnessInfo } from '../helpers/registry-harness.js';
-import { closeClients } from '../helpers/registry-client.js';
-import { seedScenarios, type Scenario } from '../helpers/scenarios.js';
+import { harnessInfo, startRegistries, type HarnessInfo } from '../../testbed/registry-harness.js';
+import { closeClients } from '../../testbed/registry-client.js';
+import { seedScenarios, type Scenario } from '../../testbed/scenarios.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

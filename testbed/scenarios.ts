@@ -3,7 +3,7 @@
  * them as plain data: the mirror-format list line, the credentials each side needs, extra CLI
  * flags, and the expected status and reason code. No vitest imports.
  */
-import type { ReasonCode, Status } from '../../lib/core/types.js';
+import type { ReasonCode, Status } from '../lib/core/types.js';
 import type { HarnessInfo, RegistryInfo } from './registry-harness.js';
 import { SCENARIO_DEFS, TAG, type CredsName, type ScenarioSide } from './scenario-defs.js';
 

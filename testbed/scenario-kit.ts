@@ -2,7 +2,7 @@
  * Building blocks of the standard scenarios: the data types, common platforms, and helpers that
  * push a source list and a (possibly altered) destination list. No vitest imports.
  */
-import type { Platform, ReasonCode, Status } from '../../lib/core/types.js';
+import type { Platform, ReasonCode, Status } from '../lib/core/types.js';
 import { copyImage, pushImage, pushIndex, type Format, type PushedImage } from './images.js';
 import type { HarnessInfo, RegistryInfo } from './registry-harness.js';
 

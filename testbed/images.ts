@@ -7,7 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Descriptor, Platform } from '../../lib/core/types.js';
+import type { Descriptor, Platform } from '../lib/core/types.js';
 import { MT, pushBlob, pushManifest, sha256, type Format, type RegOrTarget } from './registry-ops.js';
 
 export * from './registry-ops.js';

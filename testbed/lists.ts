@@ -4,7 +4,7 @@
  * buildx-style attestation children, and byte-identical copies between registries.
  * No vitest imports.
  */
-import type { Descriptor, Platform } from '../../lib/core/types.js';
+import type { Descriptor, Platform } from '../lib/core/types.js';
 import {
   getBlob, getManifest, MT, pushBlob, pushManifest, sha256, type Format, type RegOrTarget,
 } from './registry-ops.js';

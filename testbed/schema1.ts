@@ -5,7 +5,7 @@
  * No vitest imports.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import type { Platform } from '../../lib/core/types.js';
+import type { Platform } from '../lib/core/types.js';
 import { gzipSync } from 'node:zlib';
 import { pseudoRandom } from './images.js';
 import { pushBlob, pushManifest, type RegOrTarget } from './registry-ops.js';
