@@ -20,7 +20,7 @@ import { metrics } from '../lib/serverless/metrics.js';
 
 let pool: CheckerPool | undefined;
 
-function validators(context: LambdaContext): CheckerPool {
+function checkers(context: LambdaContext): CheckerPool {
   const rt = runtime('validator');
   pool ??= new CheckerPool({
     store: rt.store,
@@ -34,15 +34,15 @@ function validators(context: LambdaContext): CheckerPool {
   return pool;
 }
 
-/** Forgets the container's validators (tests). */
-export async function resetValidators(): Promise<void> {
+/** Forgets the container's image checkers (tests). */
+export async function resetCheckers(): Promise<void> {
   await pool?.close();
   pool = undefined;
 }
 
 async function validate(event: SqsEvent, context: LambdaContext): Promise<SqsBatchResponse> {
   const rt = runtime('validator');
-  const vp = validators(context);
+  const vp = checkers(context);
   const failures: string[] = [];
   const messages: QueueMessage<WorkItem>[] = [];
   for (const record of event.Records) {

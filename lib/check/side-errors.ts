@@ -7,7 +7,7 @@ import { isErrorCode, type ErrorCode } from '../core/types.js';
 
 export type Side = 'source' | 'destination';
 
-/** An exception raised while talking to one side. Internal to lib/validate. */
+/** An exception raised while talking to one side. Internal to lib/check. */
 export class SideError extends Error {
   readonly side: Side;
 

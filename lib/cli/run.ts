@@ -75,7 +75,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
   const total = await scanListFile(cfg.file, cfg.settings);
   progress.total(total);
   const ca = cfg.caFile ? await readCa(cfg.caFile) : undefined;
-  const validator = createImageChecker({
+  const checker = createImageChecker({
     settings: cfg.settings,
     sourceCredentials: createCredentialResolver({ side: 'source', env: io.env }),
     destCredentials: createCredentialResolver({ side: 'destination', env: io.env }),
@@ -90,7 +90,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       runId: `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
       lines: parseListStream(readListChunks(cfg.file), cfg.settings),
       settings: cfg.settings,
-      validate: (item) => validator.validate(item),
+      validate: (item) => checker.validate(item),
       // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
       store: cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore(),
       ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
@@ -104,7 +104,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     writeLine(io.stderr, summaryLine(outcome.summary, Date.now() - started.getTime()));
     return runFailed(outcome.summary) ? 1 : 0;
   } finally {
-    await validator.close();
+    await checker.close();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The validate step wired to real registries: two registry clients (source side and
+ * checkImage wired to real registries: two registry clients (source side and
  * destination side, each with its own credentials), the content cache, a per-image time
  * limit and per-line request accounting. The CLI and the validator Lambda both build one.
  */

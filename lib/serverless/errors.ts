@@ -1,5 +1,5 @@
 /**
- * Errors of the Lambda runtime (lib/aws). Callers branch on `code`, never on message text.
+ * Errors of the Lambda runtime (lib/serverless). Callers branch on `code`, never on message text.
  *
  * - `CONFIG`: a missing or malformed environment variable (names the variable).
  * - `RUN_SETTINGS`: invalid per-run settings in S3 object metadata or a schedule's input.

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the fault suites: list lines to work items, a validator with a short retry
+ * Shared pieces of the fault suites: list lines to work items, an image checker with a short retry
  * schedule, verdict maps. No vitest imports.
  */
 import { DEFAULT_SETTINGS, type RunSettings, type WorkItem } from '../../lib/core/settings.js';
@@ -16,8 +16,8 @@ export const INSECURE: RunSettings = { ...DEFAULT_SETTINGS, tlsVerify: false };
 /** Fast retries: 3 retries from 5 ms, Retry-After capped at 20 ms. */
 export const FAST_RETRY = { retries: 3, baseMs: 5, maxMs: 20, maxRetryAfterMs: 20 } as const;
 
-/** A validator for fault tests: fast retries, 1 s per request, 20 s per image. */
-export function faultValidator(extra: Partial<ImageCheckerOptions> = {}): ImageChecker {
+/** An image checker for fault tests: fast retries, 1 s per request, 20 s per image. */
+export function faultChecker(extra: Partial<ImageCheckerOptions> = {}): ImageChecker {
   return createImageChecker({
     settings: INSECURE, timeoutMs: 20_000, retry: FAST_RETRY, requestTimeoutMs: 1000, ...extra,
   });

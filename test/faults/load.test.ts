@@ -17,7 +17,7 @@ import { MAX_RECEIVE_COUNT } from '../../lib/core/defaults.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import { runLocally } from '../../lib/pipeline/local-run.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { buildLoadList, faultValidator, fixedCredentials, INSECURE, standardScenarios, transientRules, via } from './fault-kit.js';
+import { buildLoadList, faultChecker, fixedCredentials, INSECURE, standardScenarios, transientRules, via } from './fault-kit.js';
 
 const regs = inject('registries');
 const chosen = standardScenarios(inject('scenarios'));
@@ -32,7 +32,7 @@ function buildList() {
 }
 
 async function runList(text: string): Promise<{ results: readonly LineResult[]; ms: number }> {
-  const validator = faultValidator({
+  const checker = faultChecker({
     destCredentials: fixedCredentials({ username: regs.tls.username!, password: regs.tls.password! }),
     retry: { retries: 8, baseMs: 1, maxMs: 4, maxRetryAfterMs: 5 },
   });
@@ -42,14 +42,14 @@ async function runList(text: string): Promise<{ results: readonly LineResult[]; 
       runId: `load-${started}`,
       lines: parseListStream((async function* () { yield Buffer.from(text); })(), INSECURE),
       settings: INSECURE,
-      validate: (item) => validator.validate(item),
+      validate: (item) => checker.validate(item),
       store: new MemoryStore(),
       ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
       jobs: 20,
     });
     return { results: outcome.results, ms: Date.now() - started };
   } finally {
-    await validator.close();
+    await checker.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LineResult } from '../../lib/core/types.js';
 import { startFaultProxy, type Fault, type FaultProxy, type FaultRule } from '../helpers/fault-proxy.js';
 import { scenario } from '../../testbed/scenarios.js';
-import { FAST_RETRY, faultValidator, fixedCredentials, standardScenarios, validateAll, verdicts, via, workItems } from './fault-kit.js';
+import { FAST_RETRY, faultChecker, fixedCredentials, standardScenarios, validateAll, verdicts, via, workItems } from './fault-kit.js';
 
 const regs = inject('registries');
 const all = inject('scenarios');
@@ -27,7 +27,7 @@ const injected = (): number => [src, dst].reduce((n, p) => n + [...p.injected.va
 async function run(rules: readonly FaultRule[], list = chosen, timeouts = false): Promise<LineResult[]> {
   src.setRules(rules);
   dst.setRules(rules);
-  const v = faultValidator({
+  const v = faultChecker({
     destCredentials: fixedCredentials({ username: regs.tls.username!, password: regs.tls.password! }),
     ...(timeouts ? { requestTimeoutMs: 300, retry: { ...FAST_RETRY, retries: 1 } } : {}),
   });

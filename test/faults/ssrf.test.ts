@@ -12,7 +12,7 @@ import type { LineResult } from '../../lib/core/types.js';
 import { generateTestPki, type TestPki } from '../../testbed/certs.js';
 import { startFaultProxy, type FaultProxy, type FaultRule } from '../helpers/fault-proxy.js';
 import { scenario } from '../../testbed/scenarios.js';
-import { FAST_RETRY, faultValidator, workItems } from './fault-kit.js';
+import { FAST_RETRY, faultChecker, workItems } from './fault-kit.js';
 import { tempDir } from './spawn-cli.js';
 
 const regs = inject('registries');
@@ -26,7 +26,7 @@ let line: string;
 
 async function validate(text: string, rules: readonly FaultRule[], allowlist?: string[]): Promise<LineResult> {
   proxy.setRules(rules);
-  const v = faultValidator({ settings: SECURE, ca: `${regs.caPem}\n${pki.caPem}`, retry: FAST_RETRY, ...(allowlist ? { allowlist } : {}) });
+  const v = faultChecker({ settings: SECURE, ca: `${regs.caPem}\n${pki.caPem}`, retry: FAST_RETRY, ...(allowlist ? { allowlist } : {}) });
   try {
     const [r] = await Promise.all(workItems([text], SECURE).map((item) => v.validate(item)));
     return r!;

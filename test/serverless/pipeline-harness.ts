@@ -14,7 +14,7 @@ import type { SqsEvent } from '../../lib/serverless/middleware.js';
 import { startFakeSqs, type FakeSqs } from '../helpers/fake-sqs.js';
 import { startS3, type S3Fixture } from '../helpers/s3.js';
 import { handler as splitter } from '../../lambdas/splitter.js';
-import { handler as validator, resetValidators } from '../../lambdas/validator.js';
+import { handler as validator, resetCheckers } from '../../lambdas/validator.js';
 import { handler as aggregator } from '../../lambdas/aggregator.js';
 import { handler as sweeper } from '../../lambdas/sweeper.js';
 
@@ -70,7 +70,7 @@ export async function startPipeline(env: Record<string, string>, secret: Record<
     s3, sqs, secrets, events, drops,
     completions: () => events.commandCalls(PutEventsCommand).map((c) => JSON.parse(c.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>),
     stop: async () => {
-      await resetValidators();
+      await resetCheckers();
       resetRuntime();
       secrets.restore();
       events.restore();
