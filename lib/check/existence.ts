@@ -34,10 +34,11 @@ export function childLabel(d: Descriptor): string {
   return isIndex(d.mediaType) && !isPlatform(d.platform) ? 'index' : keyLabel(entryKey(d));
 }
 
-/** HEADs every child; FAILED CHILD_MISSING naming each missing one, else null. */
+/** HEADs every child once (a digest listed twice is HEADed once); FAILED CHILD_MISSING naming each missing one, else null. */
 export async function checkChildren(
-  dest: RegistryReader, ref: ImageRef, children: readonly Descriptor[], limit: number,
+  dest: RegistryReader, ref: ImageRef, all: readonly Descriptor[], limit: number,
 ): Promise<Outcome | null> {
+  const children = distinct(all);
   const found = await mapLimit(children, limit, (c) => onSide('destination', () => dest.headManifest(ref, c.digest)));
   const missing = children.filter((_, i) => found[i] === null);
   return missing.length === 0 ? null : childFailure(missing);
@@ -49,8 +50,9 @@ export async function checkChildren(
  * registry and are skipped. `extra` adds blobs of a manifest already in hand.
  */
 export async function checkDeep(
-  dest: RegistryReader, ref: ImageRef, children: readonly Descriptor[], extra: readonly BlobOwner[], limit: number,
+  dest: RegistryReader, ref: ImageRef, all: readonly Descriptor[], extra: readonly BlobOwner[], limit: number,
 ): Promise<Outcome | null> {
+  const children = distinct(all);
   const fetched = await mapLimit(children, limit, (c) => onSide('destination', () => dest.getManifest(ref, c.digest)));
   const missing = children.filter((_, i) => fetched[i] === null);
   if (missing.length > 0) return childFailure(missing);
@@ -75,6 +77,13 @@ export async function checkDeep(
 /** FAILED CHILD_MISSING naming every missing child. */
 export function childFailure(missing: readonly Descriptor[]): Outcome {
   return { status: 'FAILED', code: 'CHILD_MISSING', message: summarise(missing.map((c) => childMissing(c.digest, childLabel(c)))) };
+}
+
+/** The first descriptor of each digest. */
+function distinct(children: readonly Descriptor[]): Descriptor[] {
+  const seen = new Map<string, Descriptor>();
+  for (const c of children) if (!seen.has(c.digest)) seen.set(c.digest, c);
+  return [...seen.values()];
 }
 
 function isForeign(d: Descriptor): boolean {

@@ -12,7 +12,7 @@ import { MirrorValidateError } from '../core/errors.js';
 import type { Pair } from '../core/match.js';
 import { MAX_INDEX_ENTRIES, parseManifest, type Manifest } from '../core/manifest.js';
 import { isIndex } from '../core/media-types.js';
-import { destMediaType } from '../core/messages.js';
+import { MESSAGE_MAX, destMediaType, quote } from '../core/messages.js';
 import { isPlatform, platformPasses } from '../core/platform.js';
 import type { Descriptor, ImageRef, PlatformFilter } from '../core/types.js';
 import { mapLimit } from './concurrency.js';
@@ -109,7 +109,7 @@ async function step(item: Item, deps: TreeDeps, [s, d]: Pair, nested: NestedSour
   const cmp = compareLists(src.manifests, dst.manifests, deps.filter, names, nestedRelevance(deps.filter, nested));
   if (!cmp.ok) {
     const specs = cmp.srcSpec && cmp.dstSpec ? { srcSpec: cmp.srcSpec, dstSpec: cmp.dstSpec } : {};
-    return { outcome: { status: 'FAILED', code: cmp.code, message: `nested index ${s.digest}: ${cmp.message}`, ...specs } };
+    return { outcome: { status: 'FAILED', code: cmp.code, message: quote(`nested index ${s.digest}: ${cmp.message}`, MESSAGE_MAX), ...specs } };
   }
   return { children: cmp.children, sources: cmp.sources, nested: cmp.nested };
 }

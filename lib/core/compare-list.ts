@@ -5,7 +5,7 @@
  */
 import { selectEntries } from './entries.js';
 import { matchEntries, type Keyed, type Pair, type Problem } from './match.js';
-import { DETAILS_MAX, UPSTREAM_UPDATED, listMismatch, summarise } from './messages.js';
+import { DETAILS_MAX, MESSAGE_MAX, UPSTREAM_UPDATED, listMismatch, summarise } from './messages.js';
 import { isIndex } from './media-types.js';
 import { sortedSpec } from './spec.js';
 import type { Descriptor, FailCode, PlatformFilter, SpecEntry } from './types.js';
@@ -46,11 +46,12 @@ export function compareLists(
   const hint = m.problems.some((p) => p.code === 'DIGEST_MISMATCH') ? `; ${UPSTREAM_UPDATED}` : '';
   const specs = specsOf(src, dst, m.problems);
   const note = specs.partial ? '; srcSpec and dstSpec list only the differing entries' : '';
-  const details = summarise(m.problems.map((p) => p.detail));
+  const head = `${listMismatch(names.source, names.destination, names.tag)}: `;
+  const details = summarise(m.problems.map((p) => p.detail), MESSAGE_MAX - head.length - hint.length - note.length);
   return {
     ok: false,
     code,
-    message: `${listMismatch(names.source, names.destination, names.tag)}: ${details}${hint}${note}`,
+    message: `${head}${details}${hint}${note}`,
     srcSpec: specs.src,
     dstSpec: specs.dst,
   };

@@ -20,11 +20,11 @@ export function quote(text: string, max = QUOTE_MAX): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** The first {@link DETAILS_MAX} details joined with `; `, then `… and N more`; at most MESSAGE_MAX long. */
-export function summarise(details: readonly string[]): string {
+/** The first {@link DETAILS_MAX} details joined with `; `, then `… and N more`; at most `max` characters. */
+export function summarise(details: readonly string[], max = MESSAGE_MAX): string {
   const shown = details.slice(0, DETAILS_MAX).join('; ');
   const more = details.length > DETAILS_MAX ? `; … and ${details.length - DETAILS_MAX} more` : '';
-  return quote(shown, MESSAGE_MAX - more.length - 1) + more;
+  return quote(shown, Math.max(0, max - more.length - 1)) + more;
 }
 
 /** Appended to list digest mismatches (FAQ item 5). */
