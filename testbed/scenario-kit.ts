@@ -25,9 +25,9 @@ export interface ScenarioDef {
   readonly dest: ScenarioSide;
   readonly flags?: readonly string[];
   readonly expected: { readonly status: Status; readonly code: ReasonCode | null };
-  /** Seed the registries. Several defs may share one seeding (same `seedKey`). */
+  /** Seed the registries. Several defs may share one seeding (same `seedKey`). A seed may return the tag to validate (default TAG). */
   readonly seedKey?: string;
-  readonly seed?: (h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides) => Promise<void>;
+  readonly seed?: (h: HarnessInfo, src: RegistryInfo, dst: RegistryInfo, s: Sides) => Promise<void | string>;
 }
 
 export interface Sides { readonly srcRepo: string; readonly dstRepo: string }

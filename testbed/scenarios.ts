@@ -64,27 +64,26 @@ export function scenario(list: readonly Scenario[], name: string): Scenario {
 
 /** Seed every standard scenario into `info` (once per seed key) and return the table. */
 export async function seedScenarios(info: HarnessInfo): Promise<Scenario[]> {
-  const seeded = new Set<string>();
-  await Promise.all(SCENARIO_DEFS.map(async (d) => {
+  const seeded = new Map<string, Promise<void | string>>();
+  for (const d of SCENARIO_DEFS) {
     const key = d.seedKey ?? d.name;
-    if (!d.seed || seeded.has(key)) return;
-    seeded.add(key);
-    try {
-      await d.seed(info, info[d.source.registry], info[d.dest.registry], { srcRepo: d.source.repo, dstRepo: d.dest.repo });
-    } catch (err) {
-      throw new Error(`seeding scenario ${d.name} failed: ${(err as Error).message}`, { cause: err });
-    }
-  }));
+    if (!d.seed || seeded.has(key)) continue;
+    seeded.set(key, d.seed(info, info[d.source.registry], info[d.dest.registry], { srcRepo: d.source.repo, dstRepo: d.dest.repo })
+      .catch((err: unknown) => { throw new Error(`seeding scenario ${d.name} failed: ${(err as Error).message}`, { cause: err }); }));
+  }
+  const tags = new Map<string, string>();
+  await Promise.all([...seeded].map(async ([key, p]) => { const tag = await p; if (typeof tag === 'string') tags.set(key, tag); }));
   return SCENARIO_DEFS.map((d) => {
     const src = info[d.source.registry];
     const dst = info[d.dest.registry];
+    const tag = tags.get(d.seedKey ?? d.name) ?? TAG;
     return {
       name: d.name,
       description: d.description,
-      listLine: `${src.host}/${d.source.repo} ${dst.host}/${d.dest.repo} ${TAG}`,
+      listLine: `${src.host}/${d.source.repo} ${dst.host}/${d.dest.repo} ${tag}`,
       source: { ...d.source, host: src.host },
       dest: { ...d.dest, host: dst.host },
-      tag: TAG,
+      tag,
       flags: [...(d.flags ?? [])],
       expected: { ...d.expected },
     };

@@ -5,6 +5,7 @@
  * way a user would run them.
  */
 import { describe, expect, inject, it } from 'vitest';
+import { EXPECTED_RULES } from '../../testbed/scenario-defs-verdicts.js';
 import { groupScenarios, scenarioEnv } from '../../testbed/scenarios.js';
 import { runCli } from './cli-helpers.js';
 
@@ -30,6 +31,10 @@ describe('CLI against real registries: every scenario', () => {
       const got = report.results.map((r) => ({ name: group[(r.line as number) - 1]!.name, status: r.status, code: r.code }));
       const want = group.map((s) => ({ name: s.name, status: s.expected.status, code: s.expected.code }));
       expect(got).toEqual(want);
+      for (const r of report.results) {
+        const rule = EXPECTED_RULES[group[(r.line as number) - 1]!.name];
+        if (rule) expect(r.rule).toBe(rule);
+      }
       const bad = group.filter((s) => s.expected.status === 'FAILED' || s.expected.status === 'ERROR');
       expect(run.code).toBe(bad.length > 0 ? 1 : 0);
       const failed = await run.failed();

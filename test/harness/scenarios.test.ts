@@ -85,7 +85,8 @@ describe('seeded scenarios', () => {
       expect(verdict.code).toBe(s.expected.code);
       return;
     }
-    const children = dst!.m.kind === 'index' ? verdict.children : [{ digest: dst!.digest, mediaType: dst!.m.mediaType, size: 0 }];
+    const nestedDest = verdict.nested.map(([, d]) => d);
+    const children = dst!.m.kind === 'index' ? [...verdict.children, ...nestedDest] : [{ digest: dst!.digest, mediaType: dst!.m.mediaType, size: 0 }];
     const gone = await missing(s, children, s.flags.includes('--deep'));
     if (s.expected.status === 'PASS') expect(gone).toEqual([]);
     else if (s.expected.code === 'CHILD_MISSING') expect(gone.filter((g) => g.startsWith('child '))).toHaveLength(1);
