@@ -17,10 +17,11 @@
  * for await (const chunk of stream) for (const item of splitter.push(chunk)) handle(parseSplitLine(item, settings));
  * for (const item of splitter.end()) handle(parseSplitLine(item, settings));
  */
-import { cleanLine, invalidLine, isComment, ListError, MAX_LINE_LENGTH, parseListLine, truncateInput } from './list.js';
+import { cleanLine, invalidLine, isComment, ListError, MAX_LINE_LENGTH, parseListLine } from './list.js';
+import { quote } from './messages.js';
 import type { ListSettings, ParsedLine } from './list.js';
 
-/** One line out of the splitter. `input` (errors only) is a lossy, trimmed, truncated rendering. */
+/** One line out of the splitter. `input` (errors only) is a lossy, trimmed rendering, cut to QUOTE_MAX characters. */
 export type SplitLine =
   | { readonly lineNo: number; readonly text: string }
   | { readonly lineNo: number; readonly error: 'INVALID_ENCODING'; readonly input: string }
@@ -112,7 +113,7 @@ function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
 }
 
 function lossy(bytes: Uint8Array): string {
-  return truncateInput(cleanLine(lossyDecoder.decode(bytes)));
+  return quote(cleanLine(lossyDecoder.decode(bytes)));
 }
 
 /**

@@ -17,11 +17,13 @@
  *   or `latest`, and never a digest (a mirror tool pushes by tag). Without `-d` the destination
  *   registry is the line's own registry: callers should require `-d` for default-format lists.
  * - Any other shape is `INVALID_FORMAT`; a bad reference or tag is `INVALID_REFERENCE`.
- *   INVALID messages start with `line N: `.
+ *   INVALID messages start with `line N: ` and quote offending text at most QUOTE_MAX (200)
+ *   characters long; an INVALID result's `input` is cut the same way.
  *
  * An empty list (no line left after blanks and comments) is fatal: the splitter and the CLI refuse it.
  */
 import { MirrorValidateError } from './errors.js';
+import { quote } from './messages.js';
 import { constructDestination, constructSource } from './overrides.js';
 import { checkTag, DEFAULT_TAG, parseReference, RefError, splitReference } from './ref.js';
 import type { RunSettings } from './settings.js';
@@ -55,11 +57,6 @@ export interface InvalidLine {
 
 export type ParsedLine = ImageLine | InvalidLine;
 
-/** `text` cut to {@link MAX_LINE_LENGTH} characters, with `…` when something was cut. */
-export function truncateInput(text: string): string {
-  return text.length > MAX_LINE_LENGTH ? `${text.slice(0, MAX_LINE_LENGTH)}…` : text;
-}
-
 /** The trimmed, BOM-less text of a raw line. */
 export function cleanLine(raw: string): string {
   return raw.replace(/^\uFEFF/, '').trim();
@@ -70,15 +67,18 @@ export function isComment(trimmed: string): boolean {
   return trimmed.startsWith('#') || trimmed.startsWith('//');
 }
 
-/** Builds an INVALID result. */
+/**
+ * Builds an INVALID result. The line's text is kept at most QUOTE_MAX characters long (with `…`):
+ * a bad line is never echoed whole, so 10,000 long bad lines make a report of a few MB.
+ */
 export function invalidLine(line: number, input: string, code: InvalidCode, reason: string): InvalidLine {
-  return { kind: 'invalid', line, input, code, message: `line ${line}: ${reason}` };
+  return { kind: 'invalid', line, input: quote(input), code, message: `line ${line}: ${reason}` };
 }
 
 function noTagOrDigest(column: string, name: string): void {
   const last = name.split('/').pop() ?? '';
   if (name.includes('@') || last.includes(':')) {
-    throw new RefError(`${column} "${name}" must not contain a tag or digest (the tag goes in the TAG column)`);
+    throw new RefError(`${column} "${quote(name)}" must not contain a tag or digest (the tag goes in the TAG column)`);
   }
 }
 
@@ -127,7 +127,7 @@ export function parseListLine(raw: string, lineNo: number, settings: ListSetting
   const text = cleanLine(raw);
   if (text === '' || isComment(text)) return null;
   if (text.length > MAX_LINE_LENGTH) {
-    return invalidLine(lineNo, truncateInput(text), 'LINE_TOO_LONG',
+    return invalidLine(lineNo, text, 'LINE_TOO_LONG',
       `line is too long (${text.length} characters, limit ${MAX_LINE_LENGTH})`);
   }
   const fields = text.split(/[ \t]+/);

@@ -20,6 +20,7 @@
  * - Destination only: when the result is exactly `registry/name` (no project), the default project
  *   is inserted: `reg.io/name` -> `reg.io/library/name`. With 3 or more segments nothing changes.
  */
+import { quote } from './messages.js';
 import { RefError } from './ref.js';
 
 const DOCKER_HUB = 'docker.io';
@@ -39,10 +40,10 @@ export function isRegistrySegment(segment: string): boolean {
 export function constructRegistry(name: string, override?: string): string {
   const segments = name.split('/').filter((s) => s !== '');
   const first = segments[0];
-  if (first === undefined) throw new RefError(`missing repository name in "${name}"`);
+  if (first === undefined) throw new RefError(`missing repository name in "${quote(name)}"`);
   const rest = isRegistrySegment(first) ? segments.slice(1) : segments;
   const registry = override?.replace(/\/+$/, '') || (isRegistrySegment(first) ? first : DOCKER_HUB);
-  if (rest.length === 0) throw new RefError(`missing repository name in "${name}"`);
+  if (rest.length === 0) throw new RefError(`missing repository name in "${quote(name)}"`);
   return [registry, ...rest].join('/');
 }
 

@@ -17,6 +17,7 @@
  */
 import { MirrorValidateError } from './errors.js';
 import { isDigest } from './digest.js';
+import { quote } from './messages.js';
 import type { ImageRef } from './types.js';
 import {
   DOCKER_HUB, DOCKER_HUB_ALIASES, DOCKER_HUB_API_HOST, IDENTIFIER, NAME_TOTAL_LENGTH_MAX,
@@ -35,13 +36,13 @@ export const DEFAULT_TAG = 'latest';
 
 /** Throws a RefError unless `tag` is a valid tag. */
 export function checkTag(tag: string): void {
-  if (!TAG.test(tag)) throw new RefError(`invalid tag "${tag}"`);
+  if (!TAG.test(tag)) throw new RefError(`invalid tag "${quote(tag)}"`);
 }
 
 /** Throws a RefError unless `digest` is a sha256 or sha512 digest (see core/digest.ts). */
 export function checkDigest(digest: string): void {
   if (!isDigest(digest)) {
-    throw new RefError(`invalid digest "${digest}": expected sha256 with 64 or sha512 with 128 lowercase hex characters`);
+    throw new RefError(`invalid digest "${quote(digest)}": expected sha256 with 64 or sha512 with 128 lowercase hex characters`);
   }
 }
 
@@ -82,9 +83,9 @@ export function splitReference(text: string): { name: string; tag?: string; dige
 
 /** Validates a repository path and returns it (with `library/` added on Docker Hub). */
 function normaliseRepository(registry: string, path: string): string {
-  if (path !== path.toLowerCase()) throw new RefError(`repository "${path}" must be lowercase`);
+  if (path !== path.toLowerCase()) throw new RefError(`repository "${quote(path)}" must be lowercase`);
   if (!path.split('/').every((c) => PATH_COMPONENT.test(c))) {
-    throw new RefError(`invalid repository name "${path}"`);
+    throw new RefError(`invalid repository name "${quote(path)}"`);
   }
   return registry === DOCKER_HUB && !path.includes('/') ? `library/${path}` : path;
 }
@@ -108,25 +109,25 @@ export function parseReference(text: string, options: ParseOptions = {}): ImageR
   const { name, tag, digest } = splitReference(text);
   if (digest !== undefined) checkDigest(digest);
   if (tag !== undefined) checkTag(tag);
-  if (name === '') throw new RefError(`missing repository name in "${text}"`);
+  if (name === '') throw new RefError(`missing repository name in "${quote(text)}"`);
   if (IDENTIFIER.test(name)) {
-    throw new RefError(`invalid repository name "${name}": a 64-character hex string looks like an image ID`);
+    throw new RefError(`invalid repository name "${quote(name)}": a 64-character hex string looks like an image ID`);
   }
   const slash = name.indexOf('/');
   const first = slash === -1 ? '' : name.slice(0, slash);
   let registry = DOCKER_HUB;
   let path = name;
-  if (options.explicitRegistry === true && slash === -1) throw new RefError(`missing repository name in "${text}"`);
+  if (options.explicitRegistry === true && slash === -1) throw new RefError(`missing repository name in "${quote(text)}"`);
   if (slash !== -1 && (options.explicitRegistry === true || looksLikeRegistry(first))) {
-    if (!REGISTRY_HOST.test(first)) throw new RefError(`invalid registry host "${first}"`);
+    if (!REGISTRY_HOST.test(first)) throw new RefError(`invalid registry host "${quote(first)}"`);
     registry = canonicalRegistry(first);
     path = name.slice(slash + 1);
   }
-  if (path === '') throw new RefError(`missing repository name in "${text}"`);
+  if (path === '') throw new RefError(`missing repository name in "${quote(text)}"`);
   const repository = normaliseRepository(registry, path);
   const full = `${registry}/${repository}`;
   if (full.length > NAME_TOTAL_LENGTH_MAX) {
-    throw new RefError(`image name "${full}" is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
+    throw new RefError(`image name "${quote(full)}" is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
   }
   return {
     registry,

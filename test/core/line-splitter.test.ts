@@ -85,7 +85,7 @@ describe('LineSplitter', () => {
     const long = 'x'.repeat(70_000);
     const items = split(enc.encode(`nginx\n${long}\nquay.io/a\n`), 8192, { maxLineBytes: 10_000 });
     expect(items[0]).toEqual({ lineNo: 1, text: 'nginx' });
-    expect(items[1]).toEqual({ lineNo: 2, error: 'LINE_TOO_LONG', input: `${'x'.repeat(4096)}…`, length: 70_000 });
+    expect(items[1]).toEqual({ lineNo: 2, error: 'LINE_TOO_LONG', input: `${'x'.repeat(200)}…`, length: 70_000 });
     expect(items[2]).toEqual({ lineNo: 3, text: 'quay.io/a' });
     const p = parseSplitLine(items[1] as SplitLine, SETTINGS);
     expect(p).toMatchObject({ kind: 'invalid', code: 'LINE_TOO_LONG', line: 2 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ListError, MAX_LINE_LENGTH, parseListLine } from '../../lib/core/list.js';
+import { QUOTE_MAX } from '../../lib/core/messages.js';
 import { parseListStream } from '../../lib/core/list-stream.js';
 import type { ListSettings, ParsedLine } from '../../lib/core/list.js';
 import { formatReference } from '../../lib/core/ref.js';
@@ -130,9 +131,36 @@ describe('parseListLine: invalid lines', () => {
     const p = parseListLine(` ${long} `, 4, TO_REG);
     expect(p).toMatchObject({ kind: 'invalid', code: 'LINE_TOO_LONG', line: 4 });
     if (p?.kind !== 'invalid') throw new Error('expected invalid');
-    expect(p.input).toBe(`${'a'.repeat(MAX_LINE_LENGTH)}…`);
+    expect(p.input).toBe(`${'a'.repeat(QUOTE_MAX)}…`);
     expect(p.message).toBe(`line 4: line is too long (${MAX_LINE_LENGTH + 10} characters, limit ${MAX_LINE_LENGTH})`);
     expect(parseListLine('a'.repeat(MAX_LINE_LENGTH), 4, TO_REG)).toMatchObject({ code: 'INVALID_REFERENCE' });
+  });
+
+  it.each([
+    ['a 4,000-character bad tag', `nginx mirror/nginx ${'T!'.repeat(2000)}`, /^line 5: invalid tag "(T!){100}…"$/],
+    ['a 4,000-character uppercase repository', `${'A'.repeat(4000)} mirror/x 1`, /^line 5: source: repository "A{200}…" must be lowercase$/],
+    ['a 4,000-character bad digest', `nginx@sha256:${'f'.repeat(4000)}`, /^line 5: invalid digest "sha256:f{193}…": expected/],
+  ])('quotes at most 200 characters of %s, in the message and the input', (_name, line, message) => {
+    const p = parseListLine(line, 5, TO_REG);
+    expect(p?.kind).toBe('invalid');
+    if (p?.kind !== 'invalid') return;
+    expect(p.message).toMatch(message);
+    expect(p.message.length).toBeLessThan(400);
+    expect(p.input).toBe(`${line.slice(0, QUOTE_MAX)}…`);
+  });
+
+  it.each([
+    ['sha384', `sha384:${'a'.repeat(96)}`],
+    ['sha256 with 63 hex', `sha256:${'a'.repeat(63)}`],
+    ['sha512 with 64 hex', `sha512:${'a'.repeat(64)}`],
+    ['upper-case hex', `sha256:${'A'.repeat(64)}`],
+    ['md5', `md5:${'a'.repeat(32)}`],
+  ])('a digest of another algorithm or length is INVALID: %s', (_name, digest) => {
+    expect(parseListLine(`nginx@${digest}`, 1, TO_REG)).toMatchObject({ kind: 'invalid', code: 'INVALID_REFERENCE' });
+  });
+
+  it.each([`sha256:${'a'.repeat(64)}`, `sha512:${'b'.repeat(128)}`])('accepts the digest %s', (digest) => {
+    expect(parseListLine(`nginx@${digest}`, 1, TO_REG)).toMatchObject({ kind: 'image', source: { digest } });
   });
 
   it('ignores an over-long comment', () => {

@@ -90,13 +90,44 @@ describe.concurrent('bad lines: INVALID with the line number, the rest unaffecte
     expect(JSON.stringify(report)).not.toContain('a'.repeat(5000));
   });
 
-  it('a one-reference line with a 63-character digest (with -d)', async () => {
-    const r = await runList(`library/nginx@sha256:${'a'.repeat(63)}\n${good.listLine}\n`, ['-d', regs.tls.host]);
+  it.each([
+    ['a 63-character sha256', `sha256:${'a'.repeat(63)}`],
+    ['another algorithm (sha384)', `sha384:${'a'.repeat(96)}`],
+    ['sha512 of the sha256 length', `sha512:${'a'.repeat(64)}`],
+  ])('a one-reference line with a digest of %s (with -d)', async (_name, digest) => {
+    const r = await runList(`library/nginx@${digest}\n${good.listLine}\n`, ['-d', regs.tls.host]);
     expect(r.code).toBe(1);
     const report = await r.report();
     expect(report.results[0]).toMatchObject({ line: 1, status: 'INVALID', code: 'INVALID_REFERENCE' });
     expect(report.results[0]!.message).toMatch(/expected sha256 with 64 or sha512 with 128 lowercase hex/);
     expect(report.results[1]).toMatchObject({ line: 2, status: 'PASS' });
+  });
+});
+
+describe('10,000 lines with 4,000-character bad tags', () => {
+  it('stay under 400 MiB peak RSS, with each bad text quoted at most 200 characters long and a report of a few MB', { timeout: 180_000 }, async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'long-tags.txt');
+    const LINES = 10_000;
+    const bad = (i: number) => `src/x${i} mirror/x${i} ${`t${i}!`.padEnd(4000, 'T')}`;
+    await writeFile(file, `${good.listLine}\n${Array.from({ length: LINES - 1 }, (_, i) => bad(i + 2)).join('\n')}\n`);
+    const r = await spawnCli(['-f', file, '-o', path.join(dir, 'failed.txt'), '--report', path.join(dir, 'r.json'),
+      '--no-cache', '--tls-verify=false', '-j', '4'], dir, env, 170_000);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    const raw = await readFile(path.join(dir, 'r.json'), 'utf8');
+    const report = JSON.parse(raw) as Report;
+    expect(report.summary).toMatchObject({ total: LINES, passed: 1, invalid: LINES - 1 });
+    for (const x of report.results.filter((y) => y.status === 'INVALID')) {
+      expect(x.code).toBe('INVALID_REFERENCE');
+      expect(x.input.length).toBeLessThanOrEqual(201);
+      expect(x.message.length).toBeLessThanOrEqual(300);
+    }
+    expect(raw.length).toBeLessThan(8 * 1024 * 1024);
+    expect(r.stderr.length).toBeLessThan(8 * 1024 * 1024);
+    expect(r.stderr).not.toContain('T'.repeat(500));
+    expect(r.maxRssMiB!).toBeLessThan(400);
+    console.info(`[figures] 10,000 lines with 4,000-character bad tags: peak RSS ${r.maxRssMiB!.toFixed(0)} MiB, report.json ${(raw.length / 1024 / 1024).toFixed(1)} MiB, stderr ${(r.stderr.length / 1024 / 1024).toFixed(1)} MiB, ${r.ms} ms`);
   });
 });
 
