@@ -6,7 +6,7 @@
 import { compareManifests, isRelevant, ruleOf, type CompareNames, type NestedSources, type SourceSide } from '../core/compare.js';
 import type { Manifest } from '../core/manifest.js';
 import { DEST_NOT_FOUND, artifactNotFound, noMatchingPlatform, passed } from '../core/messages.js';
-import { platformKey } from '../core/platform.js';
+import { platformText } from '../core/platform.js';
 import type { Descriptor, ImageRef } from '../core/types.js';
 import type { FetchedManifest } from '../ports.js';
 import type { CheckDeps } from './check-image.js';
@@ -72,7 +72,7 @@ async function match(
 function selfBlobs(source: SourceSide, dest: Manifest, destDigest: string): BlobOwner[] {
   if (dest.kind !== 'image' || destDigest !== source.digest) return [];
   const p = source.platform;
-  return [{ label: p ? platformKey(p) : 'artifact', blobs: [dest.config, ...dest.layers] }];
+  return [{ label: p ? platformText(p) : 'artifact', blobs: [dest.config, ...dest.layers] }];
 }
 
 function repoName(ref: ImageRef): string {

@@ -4,10 +4,7 @@
  */
 import { parseManifest } from '../core/manifest.js';
 import { blobMissing, childMissing, summarise } from '../core/messages.js';
-import { entryKey } from '../core/entries.js';
-import { keyLabel } from '../core/match.js';
-import { isIndex } from '../core/media-types.js';
-import { isPlatform } from '../core/platform.js';
+import { entryLabel } from '../core/entries.js';
 import type { Descriptor, ImageRef, ReasonCode, Rule, SpecEntry, Status } from '../core/types.js';
 import type { RegistryReader } from '../ports.js';
 import { mapLimit } from './concurrency.js';
@@ -29,10 +26,6 @@ export interface BlobOwner {
   readonly blobs: readonly Descriptor[];
 }
 
-/** The normalised `os/arch[/variant]` of a child, or `attestation`, `artifact`, `index`. */
-export function childLabel(d: Descriptor): string {
-  return isIndex(d.mediaType) && !isPlatform(d.platform) ? 'index' : keyLabel(entryKey(d));
-}
 
 /** HEADs every child once (a digest listed twice is HEADed once); FAILED CHILD_MISSING naming each missing one, else null. */
 export async function checkChildren(
@@ -61,7 +54,7 @@ export async function checkDeep(
     const got = fetched[i];
     if (!got) return;
     const m = parseManifest(got.bytes, got.mediaType);
-    if (m.kind === 'image') owners.push({ label: childLabel(c), blobs: [m.config, ...m.layers] });
+    if (m.kind === 'image') owners.push({ label: entryLabel(c), blobs: [m.config, ...m.layers] });
   });
   const blobs = new Map<string, string>();
   for (const o of owners) {
@@ -76,7 +69,7 @@ export async function checkDeep(
 
 /** FAILED CHILD_MISSING naming every missing child. */
 export function childFailure(missing: readonly Descriptor[]): Outcome {
-  return { status: 'FAILED', code: 'CHILD_MISSING', message: summarise(missing.map((c) => childMissing(c.digest, childLabel(c)))) };
+  return { status: 'FAILED', code: 'CHILD_MISSING', message: summarise(missing.map((c) => childMissing(c.digest, entryLabel(c)))) };
 }
 
 /** The first descriptor of each digest. */

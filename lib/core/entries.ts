@@ -13,7 +13,8 @@
  *   passes the filter, and (source side) when its own entries hold something to compare.
  */
 import { isIndex } from './media-types.js';
-import { isAttestation, isPlatform, platformKey, platformPasses, REFERENCE_DIGEST_ANNOTATION } from './platform.js';
+import { quote } from './messages.js';
+import { isAttestation, isPlatform, platformKey, platformPasses, platformText, REFERENCE_DIGEST_ANNOTATION } from './platform.js';
 import type { Descriptor, PlatformFilter } from './types.js';
 import type { Keyed } from './match.js';
 
@@ -30,6 +31,13 @@ export function entryKind(d: Descriptor): EntryKind {
 export function entryKey(d: Descriptor): string {
   if (isAttestation(d)) return 'attestation';
   return isPlatform(d.platform) ? platformKey(d.platform) : '';
+}
+
+/** How messages name an entry: its platform as written, `attestation`, `index` or `artifact` (registry text, quoted). */
+export function entryLabel(d: Descriptor): string {
+  if (isAttestation(d)) return 'attestation';
+  if (isPlatform(d.platform)) return quote(platformText(d.platform));
+  return isIndex(d.mediaType) ? 'index' : 'artifact';
 }
 
 /** True for an index none of whose entries carries a platform (or has no entries): an artifact index. */
@@ -53,7 +61,7 @@ export function selectEntries(
   });
   const out: Keyed[] = [];
   entries.forEach((d, i) => {
-    if (keep(d, kinds[i]!, filter, images, relevant)) out.push({ d, key: entryKey(d) });
+    if (keep(d, kinds[i]!, filter, images, relevant)) out.push({ d, key: entryKey(d), label: entryLabel(d) });
   });
   return out;
 }

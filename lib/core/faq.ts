@@ -17,9 +17,9 @@ export interface FaqEntry {
 /** Every reason code's FAQ row, in README order. */
 export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
   DEST_NOT_FOUND: {
-    status: 'FAILED', message: 'destination manifest does not exist',
-    cause: 'the destination tag is absent (the registry answered 404 / MANIFEST_UNKNOWN)',
-    fix: 'run mirror for this line; check -d and --default-project',
+    status: 'FAILED', message: 'destination manifest does not exist (… (artifact <digest>) for an artifact)',
+    cause: 'the destination tag is absent (the registry answered 404 / MANIFEST_UNKNOWN); for an artifact line (a cosign sha256-<hex>.sig/.att/.sbom tag, a referrers sha256-<hex> tag, a chart), the signature or artifact was not mirrored',
+    fix: 'run mirror for this line (with signatures, e.g. skopeo copy --all); check -d and --default-project',
   },
   DEST_MEDIA_TYPE: {
     status: 'FAILED', message: 'destination manifest MIME type unknown: <type>',
@@ -32,18 +32,18 @@ export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
     fix: 'the destination tag was overwritten by another image; mirror again',
   },
   DIGEST_MISMATCH: {
-    status: 'FAILED', message: 'source digest "…" != dest digest "…", or srcSpec/dstSpec',
-    cause: 'the upstream image was updated after the mirror ran (same platform, other digest)',
+    status: 'FAILED', message: 'source digest "…" != dest digest "…" ("artifact: …" for an artifact), or srcSpec/dstSpec',
+    cause: 'the upstream image was updated after the mirror ran (same platform, other digest), an artifact differs, or an entry without a platform (a signature added upstream later) is missing from the destination list',
     fix: 'run mirror again',
   },
   PLATFORM_MISMATCH: {
     status: 'FAILED', message: 'source arch "…" != dest arch "…", or srcSpec/dstSpec',
-    cause: 'a platform is missing or extra in the destination, a variant or os.version differs, or a platform appears twice',
+    cause: 'a platform is missing or extra in the destination, a variant or os.version differs (after containerd\'s normalisation: arm64 = arm64/v8, arm = arm/v7), the destination adds a duplicate, or an attestation is missing (--attestations)',
     fix: 'run mirror again with the same --arch/--os as here',
   },
   CHILD_MISSING: {
     status: 'FAILED', message: 'child manifest … does not exist',
-    cause: 'the destination list names a child manifest the registry no longer has (deleted or garbage-collected)',
+    cause: 'the destination list names a child manifest (an image, an artifact or a nested index) the registry no longer has (deleted or garbage-collected)',
     fix: "mirror again; check the registry's garbage collection",
   },
   BLOB_MISSING: {
@@ -53,7 +53,7 @@ export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
   },
   NO_MATCHING_PLATFORM: {
     status: 'SKIPPED', message: 'no image available for specified arch & OS list',
-    cause: 'the source has no entry for --arch/--os; mirror skips such images too',
+    cause: 'the source has no entry for --arch/--os (artifacts and entries without a platform always count); mirror skips such images too',
     fix: 'nothing, or widen --arch/--os',
   },
   SOURCE_ERROR: {
@@ -82,8 +82,8 @@ export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
     fix: 'authenticate (higher Docker Hub limits), lower -j, retry later',
   },
   MALFORMED: {
-    status: 'ERROR', message: 'invalid manifest / digest mismatch / too large',
-    cause: 'the registry returned a body that is not a valid manifest, or whose sha256 does not match its digest',
+    status: 'ERROR', message: 'invalid manifest / digest mismatch / too large / too many entries',
+    cause: 'the registry returned a body that is not a valid manifest, or whose sha256 does not match its digest, or an index of more than 10,000 entries (nested indexes included) or nested more than 4 levels deep',
     fix: 'look at the manifest with skopeo inspect --raw; a proxy may be rewriting it',
   },
   TIMEOUT: {

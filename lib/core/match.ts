@@ -4,18 +4,19 @@
  * map operations, whatever their order.
  *
  * The key of an entry is its normalised platform (`linux/arm64`), `attestation`, or `''` for an
- * entry without a platform (see entries.ts). Source entries are all required; destination
+ * entry without a platform (see entries.ts); messages name entries by their label (the platform
+ * as written). Source entries are all required; destination
  * entries with key `''` that nothing matched are allowed (a registry may hold more signatures or
  * artifacts than the source), any other unmatched destination entry is an extra.
  */
 import { isIndex } from './media-types.js';
-import { quote } from './messages.js';
 import type { Descriptor, FailCode } from './types.js';
 
-/** An entry with its matching key. */
+/** An entry with its matching key and how messages name it. */
 export interface Keyed {
   readonly d: Descriptor;
   readonly key: string;
+  readonly label: string;
 }
 
 /** One difference between the two entry sets. `src`/`dst` name the entries involved. */
@@ -59,11 +60,6 @@ class Buckets {
   }
 }
 
-/** Label of a key in messages (registry text, so quoted at most QUOTE_MAX characters long). */
-export function keyLabel(key: string): string {
-  return key === '' ? 'artifact' : quote(key);
-}
-
 /** Matches `src` (all required) against `dst`; see the module comment. */
 export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matching {
   const used = new Array<boolean>(dst.length).fill(false);
@@ -89,7 +85,7 @@ export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matc
     }
   }
   for (const s of rest) {
-    const label = keyLabel(s.key);
+    const label = s.label;
     const nestedIndex = isIndex(s.d.mediaType);
     const sameKey = s.key === 'attestation' || (s.key === '' && !nestedIndex) ? undefined : byKey.take(`${nestedIndex}|${s.key}`);
     if (sameKey !== undefined && nestedIndex) {
@@ -104,7 +100,7 @@ export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matc
     const sameDigest = byDigest.take(s.d.digest);
     if (sameDigest !== undefined) {
       const d = dst[sameDigest]!;
-      problems.push({ code: 'PLATFORM_MISMATCH', detail: `${s.d.digest}: source platform "${label}" != dest platform "${keyLabel(d.key)}"`, src: s.d, dst: d.d });
+      problems.push({ code: 'PLATFORM_MISMATCH', detail: `${s.d.digest}: source platform "${label}" != dest platform "${d.label}"`, src: s.d, dst: d.d });
     } else if (s.key === '') {
       problems.push({ code: 'DIGEST_MISMATCH', detail: `${label} ${s.d.digest} missing in destination`, src: s.d });
     } else {
@@ -114,7 +110,7 @@ export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matc
   dst.forEach((e, i) => {
     if (used[i] || e.key === '') return;
     const dup = matchedKeys.has(`${e.d.digest}|${e.key}`);
-    const detail = dup ? `duplicate ${keyLabel(e.key)} (${e.d.digest}) in destination` : `destination has ${keyLabel(e.key)} (${e.d.digest}) that the source lacks`;
+    const detail = dup ? `duplicate ${e.label} (${e.d.digest}) in destination` : `destination has ${e.label} (${e.d.digest}) that the source lacks`;
     problems.push({ code: 'PLATFORM_MISMATCH', detail, dst: e.d });
   });
   return { pairs, nested, problems };

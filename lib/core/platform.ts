@@ -65,6 +65,14 @@ export function platformKey(p: Platform): string {
   return key;
 }
 
+/** The platform as written, for messages: `os/arch[/variant][:os.version]` (not normalised). */
+export function platformText(p: Platform): string {
+  let text = `${p.os}/${p.architecture}`;
+  if (p.variant) text += `/${p.variant}`;
+  if (p['os.version']) text += `:${p['os.version']}`;
+  return text;
+}
+
 /** True when the platform has an architecture or an os (an artifact has neither). */
 export function isPlatform(p: Platform | undefined): p is Platform {
   return p !== undefined && (p.architecture !== '' || p.os !== '');

@@ -5,9 +5,10 @@
  * path (`results[3].line: expected a whole number ≥ 1`).
  */
 import type { JsonReport } from './report.js';
-import type { Status } from './types.js';
+import type { Rule, Status } from './types.js';
 
 const STATUSES: readonly Status[] = ['PASS', 'FAILED', 'ERROR', 'SKIPPED', 'INVALID'];
+const RULES: readonly Rule[] = ['index', 'artifact', 'single'];
 const COUNTS = ['total', 'passed', 'failed', 'errors', 'skipped', 'invalid', 'durationMs'] as const;
 /** Reason codes are upper-case identifiers (FAIL_CODES, ERROR_CODES and the others). */
 const CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -62,6 +63,7 @@ export function checkJsonReport(value: unknown, fail: (message: string) => Error
       bad(`${at}.code`, 'null or an upper-case reason code');
     }
     for (const k of ['source', 'destination']) optString(r, k, at);
+    if (r.rule !== undefined && !RULES.includes(r.rule as Rule)) bad(`${at}.rule`, `one of ${RULES.join(', ')}`);
     for (const k of ['srcSpec', 'dstSpec']) if (r[k] !== undefined && r[k] !== null) spec(r[k], `${at}.${k}`);
     for (const k of ['durationMs', 'rateLimitRemaining']) if (r[k] !== undefined) count(r[k], `${at}.${k}`);
     if (r.requests !== undefined) counts(r.requests, `${at}.requests`);

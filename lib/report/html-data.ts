@@ -9,10 +9,10 @@ import { faqFor, type FaqEntry } from '../core/faq.js';
 /** Status order of the tuples' status index; the client script uses the same order. */
 export const STATUS_ORDER: readonly Status[] = ['PASS', 'FAILED', 'ERROR', 'SKIPPED', 'INVALID'];
 
-/** `[line, statusIndex, code, input, message, source, destination, srcSpec, dstSpec, durationMs]`. */
+/** `[line, statusIndex, code, input, message, source, destination, srcSpec, dstSpec, durationMs, rule]`. */
 export type RowTuple = [
   number, number, string | null, string, string,
-  string | null, string | null, ReportLine['srcSpec'] | null, ReportLine['dstSpec'] | null, number | null,
+  string | null, string | null, ReportLine['srcSpec'] | null, ReportLine['dstSpec'] | null, number | null, string | null,
 ];
 
 export interface HtmlData {
@@ -28,7 +28,7 @@ export function htmlData(report: JsonReport): HtmlData {
     if (r.code && entry) faq[r.code] = { cause: entry.cause, fix: entry.fix };
     return [
       r.line, Math.max(0, STATUS_ORDER.indexOf(r.status)), r.code ?? null, r.input, r.message,
-      r.source ?? null, r.destination ?? null, r.srcSpec ?? null, r.dstSpec ?? null, r.durationMs ?? null,
+      r.source ?? null, r.destination ?? null, r.srcSpec ?? null, r.dstSpec ?? null, r.durationMs ?? null, r.rule ?? null,
     ];
   });
   return { rows, faq };

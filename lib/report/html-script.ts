@@ -143,6 +143,13 @@ export const HTML_SCRIPT = String.raw`
     return t;
   }
 
+  // The rule of README "What is checked" that decided a line.
+  var RULES = {
+    index: 'index: entries matched by digest and platform',
+    artifact: 'artifact: same digest (no platform)',
+    single: 'single image: same digest or a one-entry list',
+  };
+
   function card(idx) {
     var r = rows[idx], s = statusOf(r), box = el('section', 'detail');
     box.dataset.line = String(r[0]);
@@ -152,7 +159,7 @@ export const HTML_SCRIPT = String.raw`
     if (r[2]) h.appendChild(el('code', '', ' ' + r[2]));
     box.appendChild(h);
     var kv = el('dl', 'kv');
-    [['input', r[3]], ['message', r[4]], ['source', r[5]], ['destination', r[6]],
+    [['input', r[3]], ['message', r[4]], ['source', r[5]], ['destination', r[6]], ['rule', r[10] ? RULES[r[10]] || r[10] : null],
       ['duration', r[9] === null ? null : (r[9] / 1000).toFixed(2) + ' s']].forEach(function (p) {
       if (p[1] === null || p[1] === undefined || p[1] === '') return;
       kv.appendChild(el('dt', '', p[0])); kv.appendChild(el('dd', p[0] === 'input' ? 'mono' : '', p[1]));

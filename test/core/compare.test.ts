@@ -84,7 +84,7 @@ describe('list or index source', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.message).toContain('source manifest "docker.io/library/nginx" != dest "reg.example/library/nginx", tag "1.25"');
-    expect(r.message).toContain('linux/arm64 (');
+    expect(r.message).toContain('linux/arm64/v8 (');
     expect(r.srcSpec?.map((s) => s.platform.architecture)).toEqual(['amd64', 'arm64']);
     expect(r.dstSpec).toEqual([{ digest: amd.digest, mediaType: DOCKER_V2, platform: { architecture: 'amd64', os: 'linux' } }]);
   });

@@ -91,6 +91,9 @@ describe('HTML report in Chromium', () => {
     expect(await media.allTextContents()).toEqual(['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json']);
     expect(await cards.nth(0).locator('.faq').textContent()).toContain('the upstream image was updated after the mirror ran');
     expect(await cards.nth(2).locator('table.spec').count()).toBe(0);
+    expect(await cards.nth(0).locator('dl.kv').textContent()).toContain('index: entries matched by digest and platform');
+    expect(await cards.nth(2).locator('dl.kv').textContent()).toContain('artifact: same digest (no platform)');
+    expect(await cards.nth(2).locator('.faq').textContent()).toContain('the signature or artifact was not mirrored');
   });
 
   it('opens the details of a clicked line', async () => {
