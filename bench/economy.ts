@@ -4,7 +4,12 @@
  * by 1 GET and k child HEADs; the source tag by 1 GET without a cache (not Docker Hub), by HEAD
  * with a cache (then a GET by digest only when neither the destination's digest nor the cache
  * has it); 1 config blob GET for a single-image source (none once cached); no blob HEADs
- * without --deep; at most one ping per registry per client process.
+ * without --deep; at most one ping per registry per client process. With --signatures (no cache),
+ * on top: per source repository one referrers request (distribution answers 404: no API, so the
+ * tag schema applies) and one tag listing (one page), shared by its lines; per signature found at
+ * the source a HEAD of its tag on each side; per `sha256-<hex>` referrers index a GET by digest at
+ * the source (none at the destination: same digest), one referrers request per destination
+ * repository holding one, and a HEAD per referrer there.
  */
 import type { BenchImage } from './generate.js';
 
@@ -15,7 +20,7 @@ export interface SideCounts {
 }
 
 /** How the CLI ran. */
-export type CliMode = 'no-cache' | 'cold-cache' | 'warm-cache' | 'floor';
+export type CliMode = 'no-cache' | 'cold-cache' | 'warm-cache' | 'floor' | 'signatures';
 
 /** Expected counts per side, pings excluded. */
 export function expectedCounts(images: readonly BenchImage[], mode: CliMode): SideCounts {
@@ -23,19 +28,33 @@ export function expectedCounts(images: readonly BenchImage[], mode: CliMode): Si
   const singles = images.filter((i) => i.kind === 'single').length;
   const differ = images.filter((i) => !i.sameDigest).length;
   const children = images.reduce((s, i) => s + i.matched, 0);
-  const destination = { 'GET manifest by-tag': n, 'HEAD manifest by-digest': children };
+  const destination: Record<string, number> = { 'GET manifest by-tag': n, 'HEAD manifest by-digest': children };
   const source = ((): Record<string, number> => {
     switch (mode) {
       case 'no-cache':
       case 'floor':
         return { 'GET manifest by-tag': n, 'GET blob': singles };
+      case 'signatures': {
+        const signed = images.filter((i) => i.signed).length;
+        const referred = images.filter((i) => i.referred);
+        const repos = new Set(images.map((i) => i.repo)).size;
+        Object.assign(destination, {
+          'HEAD manifest by-tag': signed + referred.length,
+          'HEAD manifest by-digest': children + referred.length,
+          'GET referrers': new Set(referred.map((i) => i.destRepo)).size,
+        });
+        return {
+          'GET manifest by-tag': n, 'GET blob': singles, 'GET referrers': repos, 'GET tags': repos,
+          'HEAD manifest by-tag': signed + referred.length, 'GET manifest by-digest': referred.length,
+        };
+      }
       case 'cold-cache':
         return { 'HEAD manifest by-tag': n, 'GET manifest by-digest': differ, 'GET blob': singles };
       case 'warm-cache':
         return { 'HEAD manifest by-tag': n };
     }
   })();
-  return { source: dropZero(source), destination };
+  return { source: dropZero(source), destination: dropZero(destination) };
 }
 
 function dropZero(o: Record<string, number>): Record<string, number> {

@@ -12,6 +12,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Platform } from '../lib/core/types.js';
 import { MT, pushBlob, pushManifest, sha256, type RegOrTarget } from '../testbed/registry-ops.js';
+import { pushSignatures, signaturePlan } from './signed.js';
 
 /** Where one image lives and what the validator must find. */
 export interface BenchImage {
@@ -26,6 +27,10 @@ export interface BenchImage {
   readonly matched: number;
   /** Source and destination top-level manifests are the same bytes. */
   readonly sameDigest: boolean;
+  /** A cosign `.sig` tag for the source digest, at the source and (copied) the destination. */
+  readonly signed: boolean;
+  /** A `sha256-<hex>` referrers index (one referrer) for the first matching child, at both ends. */
+  readonly referred: boolean;
 }
 
 const P = {
@@ -93,11 +98,18 @@ function list(mediaType: string, entries: readonly { mediaType: string; digest: 
 export function describeImage(i: number): BenchImage {
   const r = Math.floor(i / TAGS_PER_REPO);
   const base = { index: i, repo: `bench/app-${r}`, destRepo: `mirror/app-${r}`, tag: `v${i}` };
-  if (i % 20 === 19) return { ...base, kind: 'single', platforms: 1, matched: 1, sameDigest: false };
+  if (i % 20 === 19) {
+    const plan = signaturePlan(i, 'single');
+    return { ...base, kind: 'single', platforms: 1, matched: 1, sameDigest: false, signed: plan.sig, referred: plan.referrer };
+  }
   const set = SETS[i % SETS.length]!;
   const kind = i % 2 === 0 ? 'docker-list' : 'oci-index';
   const matched = set.filter((p) => MATCH.has(p.architecture)).length;
-  return { ...base, kind, platforms: set.length, matched, sameDigest: kind === 'docker-list' && matched === set.length };
+  const plan = signaturePlan(i, kind);
+  return {
+    ...base, kind, platforms: set.length, matched, sameDigest: kind === 'docker-list' && matched === set.length,
+    signed: plan.sig, referred: plan.referrer,
+  };
 }
 
 /** Pushes image `i` to the source and (as mirrored) to each destination. */
@@ -116,6 +128,8 @@ async function pushOne(
     const cfgDigest = await pushBlob(source, img.repo, cfg);
     const bytes = make(blobs.source, cfgDigest);
     await pushManifest(source, img.repo, img.tag, MT.dockerManifest, bytes);
+    await pushSignatures(img.index, { sig: img.signed, referrer: img.referred }, { source: img.repo, dest: img.destRepo },
+      { source, dests }, blobs.source.layer, sha256(bytes));
     await Promise.all(dests.map(async (d) => {
       await pushBlob(d, img.destRepo, cfg);
       const digest = await pushManifest(d, img.destRepo, sha256(bytes), MT.dockerManifest, bytes);
@@ -131,13 +145,16 @@ async function pushOne(
     mediaType: oci ? MT.ociManifest : MT.dockerManifest, digest: sha256(c.bytes), size: c.bytes.length, platform: c.p,
   }));
   await Promise.all(children.map((c) => pushManifest(source, img.repo, sha256(c.bytes), entries[0]!.mediaType, c.bytes)));
-  await pushManifest(source, img.repo, img.tag, oci ? MT.ociIndex : MT.dockerList, list(oci ? MT.ociIndex : MT.dockerList, entries));
+  const top = list(oci ? MT.ociIndex : MT.dockerList, entries);
+  await pushManifest(source, img.repo, img.tag, oci ? MT.ociIndex : MT.dockerList, top);
   const kept = entries.filter((e) => MATCH.has(e.platform.architecture));
   const keptBytes = children.filter((c) => MATCH.has(c.p.architecture)).map((c) => c.bytes);
   await Promise.all(dests.map(async (d) => {
     await Promise.all(keptBytes.map((b) => pushManifest(d, img.destRepo, sha256(b), entries[0]!.mediaType, b)));
     await pushManifest(d, img.destRepo, img.tag, MT.dockerList, list(MT.dockerList, kept));
   }));
+  await pushSignatures(img.index, { sig: img.signed, referrer: img.referred }, { source: img.repo, dest: img.destRepo },
+    { source, dests }, blobs.source.layer, sha256(top), kept[0] && { mediaType: kept[0].mediaType, digest: kept[0].digest, size: kept[0].size });
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

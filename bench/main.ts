@@ -82,6 +82,11 @@ async function measure(args: ReturnType<typeof parseArgs>): Promise<BenchResults
     const skopeoCounted = await counted(env, () => clients.skopeo(subset, env.proxies.source.host, env.proxies.destination.host));
     counts.skopeo = { images: subset.length, counts: skopeoCounted.counts };
 
+    log('--signatures (no cache)');
+    const signed = await counted(env, () => cliPass({ root, dir, list: proxied, images: images.length, jobs: args.jobs, dest: tls, report: true, flags: ['--signatures'] }));
+    counts.cliSignatures = { images: images.length, counts: signed.counts, ...(signed.pass.clientCounts ? { clientCounts: signed.pass.clientCounts } : {}) };
+    checks.push(checkEconomy('cli --signatures --no-cache', images, 'signatures', signed.counts));
+
     log('manifest cache: cold run, then a re-run of the unchanged list');
     const cacheDir = await mkdtemp(path.join(dir, 'cache-'));
     const cold = await counted(env, () => cliPass({ root, dir, list: proxied, images: images.length, jobs: args.jobs, dest: tls, cacheDir }));
@@ -107,7 +112,7 @@ async function measure(args: ReturnType<typeof parseArgs>): Promise<BenchResults
     const serverless = args.noServerless ? undefined : await measureServerless(root, dir, log);
     return evaluate({
       args, machine: await machineInfo(), loadAtStart, cliStartupCpuSeconds, generateMs: env.generateMs, images, timed, skopeoRssMb, counts, checks,
-      cacheRuns: { cold: cold.pass, warm: warmRun.pass },
+      cacheRuns: { cold: cold.pass, warm: warmRun.pass }, signaturesRun: signed.pass,
       tokens: {
         images: subset.length, repositories: repos,
         cli: { tokens: t1 - t0, passed: tokenCli.passed, wallMs: tokenCli.wallMs },

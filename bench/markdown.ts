@@ -12,11 +12,12 @@ const row = (cells: readonly (string | number)[]): string => `| ${cells.join(' |
 
 const KINDS = [
   'source HEAD manifest by-tag', 'source GET manifest by-tag', 'source GET manifest by-digest', 'source GET blob',
-  'source HEAD blob', 'destination GET manifest by-tag', 'destination HEAD manifest by-digest',
-  'destination GET manifest by-digest', 'destination HEAD blob', 'source GET ping', 'destination GET ping',
+  'source HEAD blob', 'source GET tags', 'source GET referrers', 'destination GET manifest by-tag', 'destination HEAD manifest by-tag',
+  'destination HEAD manifest by-digest', 'destination GET manifest by-digest', 'destination HEAD blob', 'destination GET referrers',
+  'source GET ping', 'destination GET ping',
 ];
 const PASSES: readonly [string, string][] = [
-  ['cli', 'CLI `--no-cache`'], ['cliColdCache', 'CLI, empty cache'], ['cliWarmCache', 'CLI, re-run (cache)'],
+  ['cli', 'CLI `--no-cache`'], ['cliSignatures', 'CLI `--signatures`'], ['cliColdCache', 'CLI, empty cache'], ['cliWarmCache', 'CLI, re-run (cache)'],
   ['floor', 'floor client'], ['skopeo', 'skopeo baseline'],
 ];
 
@@ -90,6 +91,8 @@ export function renderMarkdown(r: BenchResults): string {
   p('## Manifest cache', '',
     `With an empty \`--cache-dir\` the CLI HEADs each source tag and GETs by digest only what neither the destination nor the cache has: ${int(r.cache.coldSourceManifestGets)} source manifest GETs for ${int(r.images.n)} images (${f(r.cache.coldWallSeconds)} s). Re-validating the unchanged list: **${int(r.cache.warmSourceManifestGets)} source manifest GETs**, ${int(r.cache.warmSourceHeads)} source HEADs (${f(r.cache.warmWallSeconds)} s). On Docker Hub HEADs do not count against the pull quota, so a nightly re-validation spends none of it.`, '');
 
+  p(...signatureSection(r));
+
   const t = r.tokens;
   p('## Tokens (bearer-token destination)', '',
     `${int(t.images)} images in ${int(t.repositories)} destination repositories: the CLI fetched **${int(t.cli.tokens)} tokens** (one per repository and scope; the token is cached and shared by concurrent requests); the skopeo baseline fetched ${int(t.skopeo.tokens)} (one per skopeo process that reads the destination; ${int(t.skopeo.processes)} processes in all). Wall: CLI ${f(t.cli.wallMs / 1000)} s, skopeo ${f(t.skopeo.wallMs / 1000)} s.`, '');
@@ -106,6 +109,22 @@ export function renderMarkdown(r: BenchResults): string {
 
   p(...paperModel(r));
   return `${out.join('\n')}\n`;
+}
+
+function signatureSection(r: BenchResults): string[] {
+  const withSig = r.requests.cliSignatures;
+  const without = r.requests.cli;
+  if (!withSig || !without || r.images.signed === undefined) return [];
+  const n = r.images.n;
+  const per = (k: string): number => withSig.perImage[k] ?? 0;
+  const repos = r.images.repositories;
+  const candidates = 4 * (r.images.sourceDigests ?? 0);
+  return ['## Signatures and referrers (`--signatures`)', '',
+    `${int(r.images.signed)} of the ${int(n)} images carry a cosign \`.sig\` tag for their source digest, and ${int(r.images.referred ?? 0)} of the lists a \`sha256-<hex>\` referrers index (one SBOM referrer) for one matching child; each is copied byte for byte to the destination. distribution 2.8 has no referrers API, so the tag schema applies. The same list, \`--no-cache\`, with and without \`--signatures\`: **${f(withSig.total / withSig.images)} requests per image** against ${f(without.total / without.images)} (${int(withSig.total - without.total)} more in all).`, '',
+    `- Per source repository (${int(repos)}, ${int(n / repos)} lines each): one referrers request (answered 404, so no more for that repository in the run: ${f(per('source GET referrers'))} per image) and one tag listing shared by its lines (${f(per('source GET tags'))} per image). The listing proves every other candidate absent: looking up the 4 candidate tags (\`.sig\`, \`.att\`, \`.sbom\`, \`sha256-<hex>\`) of each of the ${int(r.images.sourceDigests ?? 0)} validated source digests by HEAD instead would cost ${int(candidates)} requests (${f(candidates / n)} per image) at the source.`,
+    `- Per signature found: one HEAD of its tag on each side, no GET (the digests are compared). Per referrers index: one GET by digest at the source (through the manifest cache when there is one), none at the destination (same digest), one referrers request per destination repository holding one, and one HEAD per referrer.`,
+    ...(withSig.clientCounts ? [`- The CLI's own counters for this pass (summed from its \`--report\`): ${Object.entries(withSig.clientCounts).map(([k, v]) => `${k} ${int(v)}`).join(', ')}.`] : []),
+    '- Economy check: "cli --signatures --no-cache" above (exact counts).', ''];
 }
 
 function paperModel(r: BenchResults): string[] {

@@ -32,14 +32,15 @@ export interface Destination {
   readonly password: string;
 }
 
-/** Runs the CLI over `list`. `cacheDir` undefined = `--no-cache`. */
+/** Runs the CLI over `list`. `cacheDir` undefined = `--no-cache`; `flags`: more CLI flags (`--signatures`). */
 export async function cliPass(o: {
   root: string; dir: string; list: string; images: number; jobs: number; dest: Destination; cacheDir?: string; report?: boolean;
+  flags?: readonly string[];
 }): Promise<PassResult> {
   const report = path.join(o.dir, 'report.json');
   const args = [path.join(o.root, 'dist', 'bin', 'cli.js'), '-f', o.list, '-j', String(o.jobs), '--tls-verify=false',
     '-o', path.join(o.dir, 'failed.txt'), ...(o.cacheDir ? ['--cache-dir', o.cacheDir] : ['--no-cache']),
-    ...(o.report ? ['--report', report] : [])];
+    ...(o.report ? ['--report', report] : []), ...(o.flags ?? [])];
   const env = { ...process.env, DEST_USERNAME: o.dest.username, DEST_PASSWORD: o.dest.password };
   const r = await runMeasured(process.execPath, args, { env, cwd: o.dir });
   const m = /(\d+) passed/.exec(r.stderr);

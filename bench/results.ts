@@ -48,7 +48,14 @@ export interface BenchResults {
   readonly loadAtStart: readonly number[];
   /** CPU of `cli --help`: process start and module loading, a fixed cost per run. */
   readonly cliStartupCpuSeconds: number;
-  readonly images: { n: number; dockerLists: number; ociIndexes: number; singles: number; platforms: number; matchedChildren: number; sameDigest: number; repositories: number; generateSeconds: number };
+  readonly images: {
+    n: number; dockerLists: number; ociIndexes: number; singles: number; platforms: number; matchedChildren: number; sameDigest: number;
+    repositories: number; generateSeconds: number;
+    /** Images with a cosign `.sig` tag; lists with a `sha256-<hex>` referrers index for a child. */
+    signed?: number; referred?: number;
+    /** Source digests `--signatures` validates: each tag's, plus the matched children of a list. */
+    sourceDigests?: number;
+  };
   readonly clients: { cli: ClientSummary; skopeo: ClientSummary; floor: ClientSummary };
   readonly ratios: { cliVsFloorWall: number; cliVsSkopeoImagesPerSecond: number; floorVsSkopeoImagesPerSecond: number; cliVsSkopeoCpuPerImage: number; perRep: { cliVsFloorWall: number[]; cliVsSkopeoWall: number[] } };
   readonly requests: Record<string, { images: number; total: number; perImage: Record<string, number>; clientCounts?: Record<string, number> }>;
@@ -88,7 +95,8 @@ const fmt = (x: number, d = 2): string => x.toFixed(d);
 export function evaluate(m: {
   args: BenchArgs; machine: MachineInfo; loadAtStart: readonly number[]; cliStartupCpuSeconds: number; generateMs: number; images: readonly BenchImage[]; timed: readonly PassResult[];
   skopeoRssMb: number; counts: Record<string, { images: number; counts: SideCounts; clientCounts?: Record<string, number> }>;
-  checks: readonly EconomyCheck[]; cacheRuns: { cold: PassResult; warm: PassResult }; tokens: TokenResults; serverless?: ServerlessResults;
+  checks: readonly EconomyCheck[]; cacheRuns: { cold: PassResult; warm: PassResult }; signaturesRun: PassResult; tokens: TokenResults;
+  serverless?: ServerlessResults;
 }): BenchResults {
   const by = (c: PassResult['client']): PassResult[] => m.timed.filter((p) => p.client === c);
   const clients = { cli: summarize(by('cli')), skopeo: summarize(by('skopeo')), floor: summarize(by('floor')) };
@@ -117,6 +125,7 @@ export function evaluate(m: {
   const economyOk = m.checks.every((c) => c.ok) && m.tokens.cli.tokens === m.tokens.repositories;
   const n = m.images.length;
   const allPassed = Object.values(clients).every((c) => c.allPassed) && m.cacheRuns.cold.passed === n && m.cacheRuns.warm.passed === n
+    && m.signaturesRun.passed === n
     && m.tokens.cli.passed === m.tokens.images && m.tokens.skopeo.passed === m.tokens.images;
   const cores = m.machine.nproc;
   const extraCpu = clients.cli.cpuSeconds - clients.floor.cpuSeconds;
@@ -165,6 +174,8 @@ export function evaluate(m: {
       singles: m.images.filter((i) => i.kind === 'single').length, platforms: m.images.reduce((s, i) => s + i.platforms, 0),
       matchedChildren: m.images.reduce((s, i) => s + i.matched, 0), sameDigest: m.images.filter((i) => i.sameDigest).length,
       repositories: new Set(m.images.map((i) => i.repo)).size, generateSeconds: m.generateMs / 1000,
+      signed: m.images.filter((i) => i.signed).length, referred: m.images.filter((i) => i.referred).length,
+      sourceDigests: m.images.reduce((s, i) => s + 1 + (i.kind === 'single' ? 0 : i.matched), 0),
     },
     clients, ratios, requests, checks: m.checks, cache, tokens: m.tokens, skopeoProcessRssMb: m.skopeoRssMb,
     ...(m.serverless ? { serverless: m.serverless } : {}),

@@ -7,6 +7,7 @@
 import { copyImage, deleteBlob, deleteManifest, pushAttestation, pushImage, pushIndex } from './images.js';
 import { schema1Scenarios, tokenScenarios } from './scenario-defs-more.js';
 import { verdictScenarios } from './scenario-defs-verdicts.js';
+import { signatureScenarios } from './scenario-defs-signed.js';
 import { dstList, failed, P, pass, srcList, std, TAG, type ScenarioDef } from './scenario-kit.js';
 
 export { TAG, type CredsName, type RegistryName, type ScenarioDef, type ScenarioSide, type Sides } from './scenario-kit.js';
@@ -143,4 +144,5 @@ export const SCENARIO_DEFS: readonly ScenarioDef[] = [
   ...tokenScenarios(),
   ...schema1Scenarios(),
   ...verdictScenarios(),
+  ...signatureScenarios(),
 ];

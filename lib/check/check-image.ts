@@ -10,9 +10,13 @@ import type { ContentCache, FetchedManifest, RegistryReader } from '../ports.js'
 import { decide } from './decide.js';
 import type { Outcome } from './existence.js';
 import { SideError, errorCodeOf, onSide, sideMessage } from './side-errors.js';
+import type { SignatureMemo } from './signature-memo.js';
 import { headsSourceFirst, readSource } from './source.js';
 
-/** What checkImage needs. `concurrency` bounds parallel child/blob checks (default 8). */
+/**
+ * What checkImage needs. `concurrency` bounds parallel child/blob checks (default 8).
+ * `signatures`: the run's memo; when set, signatures and referrers are checked (`--signatures`).
+ */
 export interface CheckDeps {
   readonly source: RegistryReader;
   readonly destination: RegistryReader;
@@ -20,6 +24,7 @@ export interface CheckDeps {
   readonly deep: boolean;
   readonly cache?: ContentCache;
   readonly concurrency?: number;
+  readonly signatures?: SignatureMemo;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The verdict once both sides are read (SPEC §3): the rule that applies, SKIPPED when the source
  * holds nothing to compare, DEST_NOT_FOUND, the comparison (nested indexes included), then the
- * existence of every matched destination child.
+ * existence of every matched destination child; with `--signatures`, the signatures and
+ * referrers of every validated source digest.
  */
 import { compareManifests, isRelevant, ruleOf, type CompareNames, type NestedSources, type SourceSide } from '../core/compare.js';
 import type { Manifest } from '../core/manifest.js';
@@ -14,6 +15,7 @@ import { parseDest } from './dest.js';
 import { checkChildren, checkDeep, type BlobOwner, type Outcome } from './existence.js';
 import { compareNested, readNestedSources } from './nested.js';
 import { onSide } from './side-errors.js';
+import { checkSignatures } from './signatures.js';
 
 type Item = { readonly source: ImageRef; readonly destination: ImageRef };
 
@@ -46,6 +48,10 @@ export async function decide(
     ? checkDeep(deps.destination, dst, matched.children, selfBlobs(source, parsed.manifest, dest.digest), limit)
     : checkChildren(deps.destination, dst, matched.children, limit));
   if (missing) return { ...missing, rule };
+  if (deps.signatures) {
+    const unsigned = await checkSignatures(item, matched.sourceDigests, { ...deps, memo: deps.signatures, concurrency: limit });
+    if (unsigned) return { ...unsigned, rule };
+  }
   return { status: 'PASS', code: null, message: passed(names.source, names.destination, rule === 'artifact'), rule };
 }
 

@@ -69,3 +69,13 @@ export function manifestMatches(bytes: Uint8Array, digest: string): boolean {
   const payload = schema1Payload(bytes);
   return payload !== undefined && matchesDigest(payload, digest);
 }
+
+/**
+ * The tag-schema name of a digest, `<alg>-<hex>` with the hex cut to 64 characters (OCI 1.1
+ * referrers tag schema; cosign's `.sig`/`.att`/`.sbom` tags append to it). Undefined for a
+ * malformed digest.
+ */
+export function digestTag(digest: string): string | undefined {
+  const parts = digestParts(digest);
+  return parts ? `${parts.algorithm}-${parts.hex.slice(0, 64)}` : undefined;
+}

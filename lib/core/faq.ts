@@ -51,6 +51,11 @@ export const FAQ: Readonly<Record<ReasonCode, FaqEntry>> = Object.freeze({
     cause: 'a config or layer blob of a destination child is gone',
     fix: "mirror again; check the registry's storage and garbage collection",
   },
+  SIGNATURE_MISSING: {
+    status: 'FAILED', message: 'destination signature tag sha256-….sig does not exist / is sha256:…, or referrer … (<artifactType>) of … does not exist (--signatures only)',
+    cause: "a cosign signature, attestation or SBOM tag, or an OCI referrer (signature, SBOM) of the source image or of one of its matched children, was not copied, or another one was",
+    fix: 'copy the signatures too (cosign copy, skopeo copy --all of the sha256-<hex>.sig/.att/.sbom tags, oras cp -r, regctl image copy --referrers)',
+  },
   NO_MATCHING_PLATFORM: {
     status: 'SKIPPED', message: 'no image available for specified arch & OS list',
     cause: 'the source has no entry for --arch/--os (artifacts and entries without a platform always count); mirror skips such images too',

@@ -79,3 +79,30 @@ export function childMissing(digest: string, platform: string): string {
 export function blobMissing(digest: string, platform: string): string {
   return `destination blob ${digest} of ${platform} does not exist`;
 }
+
+/** `sha256:0123456789ab…`: a digest cut for messages. */
+export function shortDigest(digest: string): string {
+  const colon = digest.indexOf(':');
+  return colon >= 0 && digest.length > colon + 13 ? `${digest.slice(0, colon + 13)}…` : digest;
+}
+
+/** `sha256-0123456789ab….sig`: a tag-schema tag cut for messages. */
+export function shortSignatureTag(tag: string): string {
+  const m = /^([a-z0-9]+-)([a-f0-9]{12})[a-f0-9]+(.*)$/.exec(tag);
+  return m ? `${m[1]}${m[2]}…${m[3]}` : tag;
+}
+
+/** SIGNATURE_MISSING: a cosign tag of the source is absent from the destination. */
+export function signatureTagMissing(tag: string): string {
+  return `destination signature tag ${shortSignatureTag(tag)} does not exist`;
+}
+
+/** SIGNATURE_MISSING: a cosign tag names another manifest at the destination. */
+export function signatureTagDiffers(tag: string, source: string, dest: string): string {
+  return `destination signature tag ${shortSignatureTag(tag)} is ${shortDigest(dest)}, source ${shortDigest(source)}`;
+}
+
+/** SIGNATURE_MISSING: a referrer of `subject` is not a referrer of it at the destination. */
+export function referrerMissing(digest: string, artifactType: string, subject: string): string {
+  return `destination referrer ${shortDigest(digest)} (${artifactType || 'no artifactType'}) of ${shortDigest(subject)} does not exist`;
+}

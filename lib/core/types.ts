@@ -9,7 +9,7 @@ export type Status = 'PASS' | 'FAILED' | 'ERROR' | 'SKIPPED' | 'INVALID';
 /** FAILED codes: the mirror is wrong. The one list of them. */
 export const FAIL_CODES = Object.freeze([
   'DEST_NOT_FOUND', 'DEST_MEDIA_TYPE', 'DEST_LIST_LENGTH', 'DIGEST_MISMATCH', 'PLATFORM_MISMATCH', 'CHILD_MISSING',
-  'BLOB_MISSING',
+  'BLOB_MISSING', 'SIGNATURE_MISSING',
 ] as const);
 export type FailCode = (typeof FAIL_CODES)[number];
 

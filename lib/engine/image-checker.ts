@@ -2,6 +2,9 @@
  * checkImage wired to real registries: two registry clients (source side and
  * destination side, each with its own credentials), the content cache, a per-image time
  * limit and per-line request accounting. The CLI and the validator Lambda both build one.
+ * With `--signatures` it keeps what lines of a run share (tag listings, referrers API support)
+ * per run id: a local run is one run; a validator Lambda's checker serves many runs over its life,
+ * and a new run must see new tags.
  */
 import type { ContentCache, RequestStats } from '../ports.js';
 import type { LineResult } from '../core/types.js';
@@ -10,6 +13,7 @@ import type { Credential } from '../registry/client.js';
 import type { RetryPolicy } from '../registry/net-errors.js';
 import { newRequestStats, RegistryClient } from '../registry/client.js';
 import { checkImage } from '../check/check-image.js';
+import { SignatureMemo } from '../check/signature-memo.js';
 import { formatReference } from '../core/ref.js';
 
 export interface ImageCheckerOptions {
@@ -53,6 +57,20 @@ function timeout(ms: number, item: WorkItem): { promise: Promise<LineResult>; ca
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+/** Runs whose signature memos a checker keeps (the oldest is dropped first). */
+const MEMO_RUNS = 4;
+
+/** The signature memo of `runId`, kept for the {@link MEMO_RUNS} newest runs. */
+function memoOf(memos: Map<string, SignatureMemo>, runId: string): SignatureMemo {
+  let memo = memos.get(runId);
+  if (!memo) {
+    memo = new SignatureMemo();
+    memos.set(runId, memo);
+    if (memos.size > MEMO_RUNS) memos.delete(memos.keys().next().value!);
+  }
+  return memo;
+}
+
 export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
   const common = {
     tlsVerify: opts.settings.tlsVerify,
@@ -65,6 +83,7 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
   const source = new RegistryClient({ ...common, credentials: opts.sourceCredentials });
   const destination = new RegistryClient({ ...common, credentials: opts.destCredentials });
   const filter = { arch: opts.settings.arch, os: opts.settings.os, attestations: opts.settings.attestations };
+  const memos = new Map<string, SignatureMemo>();
 
   return {
     async validate(item) {
@@ -78,6 +97,7 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
           filter,
           deep: opts.settings.deep,
           cache: opts.cache,
+          ...(opts.settings.signatures ? { signatures: memoOf(memos, item.runId) } : {}),
         }),
         limit.promise,
       ]).finally(limit.cancel);

@@ -26,6 +26,33 @@ async function side(s: Scenario, which: 'source' | 'dest'): Promise<{ m: Manifes
   return got && { m: parseManifest(got.bytes, got.mediaType), digest: got.digest };
 }
 
+/**
+ * What `--signatures` requires and the destination lacks: the source's cosign tags (same
+ * digest), and the entries of its `sha256-<hex>` referrers indexes (listed there, and present).
+ */
+async function signatureGaps(s: Scenario): Promise<string[]> {
+  const src = regs[s.source.registry];
+  const dst = regs[s.dest.registry];
+  const listing = await call({ reg: src, creds: credentials(src, s.source.creds) ?? null }, s.source.repo, 'GET', `/v2/${s.source.repo}/tags/list`);
+  const tags = (JSON.parse(listing.body.toString('utf8')) as { tags: string[] }).tags.filter((t) => /^sha256-[a-f0-9]{64}/.test(t));
+  const out: string[] = [];
+  for (const t of tags) {
+    const [a, b] = [await getManifest(src, s.source.repo, t), await getManifest(dst, s.dest.repo, t)];
+    const m = parseManifest(a!.bytes, a!.mediaType);
+    if (m.kind !== 'index') {
+      if (b?.digest !== a!.digest) out.push(`tag ${t}`);
+      continue;
+    }
+    // A referrers index: its entries (not its bytes) must be there.
+    const there = b ? parseManifest(b.bytes, b.mediaType) : null;
+    for (const e of m.manifests) {
+      const listed = there?.kind === 'index' && there.manifests.some((x) => x.digest === e.digest);
+      if (!listed || (await headStatus(dst, s.dest.repo, `manifests/${e.digest}`)) !== 200) out.push(`referrer ${e.digest}`);
+    }
+  }
+  return out;
+}
+
 /** Destination children the validator must find, and whether each (and, deep, its blobs) exists. */
 async function missing(s: Scenario, children: readonly Descriptor[], deep: boolean): Promise<string[]> {
   const reg = regs[s.dest.registry];
@@ -46,7 +73,7 @@ describe('seeded scenarios', () => {
   it('cover every verdict the end-to-end tests need', () => {
     const codes = new Set(table.map((s) => `${s.expected.status}:${s.expected.code ?? ''}`));
     for (const c of ['PASS:', 'SKIPPED:NO_MATCHING_PLATFORM', 'ERROR:AUTH', 'FAILED:DEST_NOT_FOUND', 'FAILED:DEST_MEDIA_TYPE',
-      'FAILED:DEST_LIST_LENGTH', 'FAILED:DIGEST_MISMATCH', 'FAILED:PLATFORM_MISMATCH', 'FAILED:CHILD_MISSING', 'FAILED:BLOB_MISSING']) {
+      'FAILED:DEST_LIST_LENGTH', 'FAILED:DIGEST_MISMATCH', 'FAILED:PLATFORM_MISMATCH', 'FAILED:CHILD_MISSING', 'FAILED:BLOB_MISSING', 'FAILED:SIGNATURE_MISSING']) {
       expect(codes).toContain(c);
     }
   });
@@ -88,8 +115,12 @@ describe('seeded scenarios', () => {
     const nestedDest = verdict.nested.map(([, d]) => d);
     const children = dst!.m.kind === 'index' ? [...verdict.children, ...nestedDest] : [{ digest: dst!.digest, mediaType: dst!.m.mediaType, size: 0 }];
     const gone = await missing(s, children, s.flags.includes('--deep'));
-    if (s.expected.status === 'PASS') expect(gone).toEqual([]);
-    else if (s.expected.code === 'CHILD_MISSING') expect(gone.filter((g) => g.startsWith('child '))).toHaveLength(1);
+    const signatures = s.flags.includes('--signatures') ? await signatureGaps(s) : [];
+    if (s.expected.status === 'PASS') expect([...gone, ...signatures]).toEqual([]);
+    else if (s.expected.code === 'SIGNATURE_MISSING') {
+      expect(gone).toEqual([]);
+      expect(signatures.length).toBeGreaterThan(0);
+    } else if (s.expected.code === 'CHILD_MISSING') expect(gone.filter((g) => g.startsWith('child '))).toHaveLength(1);
     else {
       expect(s.expected.code).toBe('BLOB_MISSING');
       expect(gone.filter((g) => g.startsWith('blob '))).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
+import { FAQ } from '../../lib/core/faq.js';
 import { renderHtmlReport } from '../../lib/report/html.js';
 import { embedJson, escapeHtml } from '../../lib/report/html-escape.js';
 import { formatDuration } from '../../lib/report/html-summary.js';
@@ -50,6 +51,19 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<dt>Docker Hub quota left</dt><dd>97 pulls');
     expect(html).toContain('<dt>Duration</dt><dd>1 min 06 s</dd>');
     expect(html).toMatch(/<svg id="mv-chart"[^>]*>.*<rect[^>]*class="bar st-FAILED"><title>FAILED: 4<\/title>/);
+  });
+});
+
+describe('renderHtmlReport: --signatures', () => {
+  it('shows SIGNATURE_MISSING with its cause and fix, and the run setting', () => {
+    const message = 'destination signature tag sha256-0123456789ab….sig does not exist';
+    const report = sampleReport([{ line: 1, input: 'a b 1', status: 'FAILED', code: 'SIGNATURE_MISSING', message }]);
+    const html = renderHtmlReport({ ...report, settings: { ...(report.settings as object), signatures: true } });
+    expect(html).toContain('data-code="SIGNATURE_MISSING"');
+    expect(html).toContain(escapeHtml(FAQ.SIGNATURE_MISSING.fix));
+    expect(html).toContain('<dt>Signatures</dt><dd>true</dd>');
+    expect(dataOf(html).faq.SIGNATURE_MISSING?.cause).toBe(FAQ.SIGNATURE_MISSING.cause);
+    expect(JSON.stringify(dataOf(html).rows)).toContain(message);
   });
 });
 
