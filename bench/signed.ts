@@ -4,6 +4,7 @@
  * a `sha256-<hex>` referrers index (one SBOM referrer) for its first matching child. Both are
  * copied byte for byte to the destinations, as a mirror that keeps signatures does.
  */
+import { digestTag } from '../lib/core/digest.js';
 import { MT, pushBlob, pushManifest, sha256, type RegOrTarget } from '../testbed/registry-ops.js';
 
 /** The OCI empty descriptor's blob (`{}`), config of every artifact here. */
@@ -34,7 +35,7 @@ export async function pushSignatures(
 ): Promise<void> {
   if (!plan.sig && !(plan.referrer && child)) return;
   const pushes: [string, string, Buffer][] = [];
-  if (plan.sig) pushes.push([`${top.replace(':', '-')}.sig`, MT.ociManifest, artifact('application/vnd.dev.cosign.artifact.sig.v1+json', layer, image)]);
+  if (plan.sig) pushes.push([`${digestTag(top)!}.sig`, MT.ociManifest, artifact('application/vnd.dev.cosign.artifact.sig.v1+json', layer, image)]);
   if (plan.referrer && child) {
     const referrer = artifact(SBOM_TYPE, layer, image, child);
     pushes.push([sha256(referrer), MT.ociManifest, referrer]);
@@ -42,7 +43,7 @@ export async function pushSignatures(
       schemaVersion: 2, mediaType: MT.ociIndex,
       manifests: [{ mediaType: MT.ociManifest, digest: sha256(referrer), size: referrer.length, artifactType: SBOM_TYPE }],
     }));
-    pushes.push([child.digest.replace(':', '-'), MT.ociIndex, index]);
+    pushes.push([digestTag(child.digest)!, MT.ociIndex, index]);
   }
   const all = [{ reg: regs.source, repo: repos.source }, ...regs.dests.map((reg) => ({ reg, repo: repos.dest }))];
   await Promise.all(all.map(async ({ reg, repo }) => {

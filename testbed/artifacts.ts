@@ -28,7 +28,7 @@ export function cosignTag(imageDigest: string, kind: keyof typeof COSIGN_LAYER):
 
 async function pushArtifact(
   reg: RegOrTarget, repo: string, tag: string | null, config: { mediaType: string; bytes: Buffer },
-  layers: readonly { mediaType: string; bytes: Buffer; annotations?: Record<string, string> }[], artifactType?: string,
+  layers: readonly { mediaType: string; bytes: Buffer; annotations?: Record<string, string> }[], artifactType?: string, subject?: Descriptor,
 ): Promise<PushedArtifact> {
   const configDigest = await pushBlob(reg, repo, config.bytes);
   const layerDescs = await Promise.all(layers.map(async (l) => ({
@@ -37,6 +37,7 @@ async function pushArtifact(
   const body = {
     schemaVersion: 2, mediaType: MT.ociManifest, ...(artifactType ? { artifactType } : {}),
     config: { mediaType: config.mediaType, digest: configDigest, size: config.bytes.length }, layers: layerDescs,
+    ...(subject ? { subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size } } : {}),
   };
   const bytes = Buffer.from(JSON.stringify(body));
   const digest = await pushManifest(reg, repo, tag ?? sha256(bytes), MT.ociManifest, bytes);
@@ -57,13 +58,25 @@ export async function pushHelmChart(reg: RegOrTarget, repo: string, tag: string,
     [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', bytes: Buffer.from(`chart ${version}`) }]);
 }
 
-/** An OCI 1.1 artifact (empty config, `artifactType`), by digest or under `tag`. */
-export async function pushOciArtifact(reg: RegOrTarget, repo: string, tag: string | null, artifactType: string, content: string): Promise<PushedArtifact> {
+/** An OCI 1.1 artifact (empty config, `artifactType`), by digest or under `tag`; with `subject`, a referrer of it. */
+export async function pushOciArtifact(
+  reg: RegOrTarget, repo: string, tag: string | null, artifactType: string, content: string, subject?: Descriptor,
+): Promise<PushedArtifact> {
   return pushArtifact(reg, repo, tag, { mediaType: 'application/vnd.oci.empty.v1+json', bytes: Buffer.from('{}') },
-    [{ mediaType: 'application/octet-stream', bytes: Buffer.from(content) }], artifactType);
+    [{ mediaType: 'application/octet-stream', bytes: Buffer.from(content) }], artifactType, subject);
 }
 
-/** An index of artifacts (no platforms) under the referrers fallback tag of `subjectDigest`: `sha256-<hex>`. */
-export async function pushReferrersIndex(reg: RegOrTarget, repo: string, subjectDigest: string, artifacts: readonly PushedArtifact[]): Promise<PushedIndex> {
-  return pushIndex(reg, repo, subjectDigest.replace(':', '-'), artifacts.map((a) => a.descriptor), 'oci');
+/**
+ * An index of artifacts (no platforms) under the referrers fallback tag of `subjectDigest`: `sha256-<hex>`.
+ * `asOras`: its entries carry their `artifactType`, as oras writes them (skopeo 1.9 cannot copy that index byte
+ * for byte: it drops the field).
+ */
+export async function pushReferrersIndex(
+  reg: RegOrTarget, repo: string, subjectDigest: string, artifacts: readonly PushedArtifact[], asOras = false,
+): Promise<PushedIndex> {
+  const tag = subjectDigest.replace(':', '-');
+  if (!asOras) return pushIndex(reg, repo, tag, artifacts.map((a) => a.descriptor), 'oci');
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT.ociIndex, manifests: artifacts.map((a) => a.descriptor) }));
+  const digest = await pushManifest(reg, repo, tag, MT.ociIndex, bytes);
+  return { digest, mediaType: MT.ociIndex, size: bytes.length, bytes, descriptor: { mediaType: MT.ociIndex, digest, size: bytes.length } };
 }

@@ -11,7 +11,9 @@ import type { HarnessInfo } from '../../testbed/registry-harness.js';
 import { getManifest } from '../../testbed/registry-ops.js';
 import { P, srcList, TAG } from '../../testbed/scenario-kit.js';
 import { scenario, type Scenario } from '../../testbed/scenarios.js';
-import { pushReferrer, pushReferrersIndex, SBOM_ARTIFACT, SIG_ARTIFACT, skopeoCopy } from '../../testbed/signed.js';
+import { pushOciArtifact, pushReferrersIndex } from '../../testbed/artifacts.js';
+import { SBOM_ARTIFACT, SIG_ARTIFACT } from '../../testbed/scenario-defs-signed.js';
+import { skopeoCopy } from '../../testbed/skopeo.js';
 
 /** A list line and the verdict `--signatures` must give it. */
 export interface SignedLine {
@@ -39,26 +41,29 @@ export async function startSignatureApiFixture(regs: HarnessInfo, table: readonl
   const [, arm] = await srcList(regs.plain, src, [P.amd64, P.arm64], 'oci');
   const index = (await getManifest(regs.plain, src, TAG))!;
   const subject = { mediaType: index.mediaType, digest: index.digest, size: index.bytes.length };
-  const onIndex = [await pushReferrer(regs.plain, src, subject, SIG_ARTIFACT), await pushReferrer(regs.plain, src, subject, SBOM_ARTIFACT)];
-  const onArm = [await pushReferrer(regs.plain, src, arm!.descriptor, SBOM_ARTIFACT, 'arm')];
-  for (const r of onIndex) api.add(src, index.digest, r);
-  for (const r of onArm) api.add(src, arm!.digest, r);
+  const onIndex = [
+    await pushOciArtifact(regs.plain, src, null, SIG_ARTIFACT, 'signature of the index', subject),
+    await pushOciArtifact(regs.plain, src, null, SBOM_ARTIFACT, 'sbom of the index', subject),
+  ];
+  const onArm = [await pushOciArtifact(regs.plain, src, null, SBOM_ARTIFACT, 'sbom of arm64', arm!.descriptor)];
+  for (const r of onIndex) api.add(src, index.digest, r.descriptor);
+  for (const r of onArm) api.add(src, arm!.digest, r.descriptor);
 
   // Mirror 1: a registry without the API, referrers copied and listed in sha256-<hex> indexes (oras cp -r).
   const fallback = `${prefix}/fallback`;
-  await skopeoCopy(regs.plain, `${src}:${TAG}`, regs.tls, `${fallback}:${TAG}`);
+  await skopeoCopy(regs.plain, src, TAG, regs.tls, fallback);
   for (const r of [...onIndex, ...onArm]) await copyImage(regs.plain, src, r.digest, regs.tls, fallback);
-  await pushReferrersIndex(regs.tls, fallback, index.digest, onIndex);
-  await pushReferrersIndex(regs.tls, fallback, arm!.digest, onArm);
+  await pushReferrersIndex(regs.tls, fallback, index.digest, onIndex, true);
+  await pushReferrersIndex(regs.tls, fallback, arm!.digest, onArm, true);
   // Mirror 2: the image only.
   const bare = `${prefix}/bare`;
-  await skopeoCopy(regs.plain, `${src}:${TAG}`, regs.tls, `${bare}:${TAG}`);
+  await skopeoCopy(regs.plain, src, TAG, regs.tls, bare);
   // Mirror 3: a registry with the API, every referrer but the arm64 SBOM.
   const withApi = `${prefix}/api`;
-  await skopeoCopy(regs.plain, `${src}:${TAG}`, regs.plain, `${withApi}:${TAG}`);
+  await skopeoCopy(regs.plain, src, TAG, regs.plain, withApi);
   for (const r of onIndex) {
     await copyImage(regs.plain, src, r.digest, regs.plain, withApi);
-    api.add(withApi, index.digest, r);
+    api.add(withApi, index.digest, r.descriptor);
   }
 
   const viaNoApi = (name: string): string => {

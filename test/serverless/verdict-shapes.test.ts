@@ -28,6 +28,7 @@ function metadata(flags: readonly string[]): Record<string, string> {
     if (f === '--arch') out.arch = flags[++i]!;
     else if (f === '--deep') out.deep = 'true';
     else if (f === '--attestations') out.attestations = 'true';
+    else if (f === '--signatures') out.signatures = 'true';
     else throw new Error(`no metadata for flag ${f}`);
   }
   return out;
