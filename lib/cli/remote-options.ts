@@ -88,11 +88,15 @@ function settingsMetadata(cmd: Command, cfg: CliConfig): Record<string, string> 
 const LOCAL_ONLY = [['jobs', '-j/--jobs'], ['caFile', '--ca-file'], ['cacheDir', '--cache-dir'], ['timeout', '--timeout']] as const;
 
 /** `submit -f FILE --bucket B [--prefix P] [--no-wait] [local run flags]`. */
-export function parseSubmit(argv: readonly string[], env: NodeJS.ProcessEnv): SubmitConfig {
-  const cmd = bucketOptions(buildProgram().name('mirror-validate submit')
+export function submitProgram(): Command {
+  return bucketOptions(buildProgram().name('mirror-validate submit')
     .description('Run a list on the deployed pipeline: upload it, watch the run, fetch its results'))
     .option('--prefix <prefix>', "key prefix of the pipeline's lists (its input prefix)", 'lists/')
     .option('--no-wait', 'print the run id and return at once');
+}
+
+export function parseSubmit(argv: readonly string[], env: NodeJS.ProcessEnv): SubmitConfig {
+  const cmd = submitProgram();
   const o = parseProgram(cmd, argv).opts();
   const local = configFromOptions(o, env);
   const warnings = [...local.warnings];
@@ -131,19 +135,27 @@ function readConfig(cmd: Command, env: NodeJS.ProcessEnv, ids: { runId?: string;
 }
 
 /** `status RUN_ID --bucket B [--wait] [-o FILE] [--report FILE]...`. */
-export function parseStatus(argv: readonly string[], env: NodeJS.ProcessEnv): ReadConfig {
-  const cmd = readProgram('mirror-validate status', 'Show a cloud run; once finished, its counts (and files with -o/--report)')
+export function statusProgram(): Command {
+  return readProgram('mirror-validate status', 'Show a cloud run; once finished, its counts (and files with -o/--report)')
     .argument('<run-id>', 'the run id printed by submit')
     .option('--wait', 'watch a running run to its end, like submit', false);
+}
+
+export function parseStatus(argv: readonly string[], env: NodeJS.ProcessEnv): ReadConfig {
+  const cmd = statusProgram();
   parseProgram(cmd, argv);
   return readConfig(cmd, env, { runId: String(cmd.args[0]) }, false);
 }
 
 /** `fetch --list NAME | --run RUN_ID --bucket B [-o FILE] [--report FILE]...`. */
-export function parseFetch(argv: readonly string[], env: NodeJS.ProcessEnv): ReadConfig {
-  const cmd = readProgram('mirror-validate fetch', 'Fetch the results of the newest run of a list, or of one run')
+export function fetchProgram(): Command {
+  return readProgram('mirror-validate fetch', 'Fetch the results of the newest run of a list, or of one run')
     .option('--list <name>', 'list name: its key under the input prefix, extension included (nightly.txt: results/nightly.txt/)')
     .option('--run <run-id>', 'a run id instead of a list');
+}
+
+export function parseFetch(argv: readonly string[], env: NodeJS.ProcessEnv): ReadConfig {
+  const cmd = fetchProgram();
   const o = parseProgram(cmd, argv).opts();
   if (!o.list === !o.run) throw new CliError('USAGE', 'name either --list NAME or --run RUN_ID');
   return readConfig(cmd, env, o.list ? { listName: String(o.list) } : { runId: String(o.run) }, true);
