@@ -5,12 +5,13 @@
  * counts tokens against the bearer-token registry; measures the serverless parts; writes the
  * results JSON, prints the table, and exits non-zero when a request count is above the minimum
  * (or an image did not validate). `npm run bench -- --write-md` renders BENCHMARKS.md from the
- * results JSON. See BENCHMARKS.md for the method.
+ * results JSON. `npm run bench -- --signatures-only` measures only the request counts of
+ * `--signatures` (bench/signatures-run.ts). See BENCHMARKS.md for the method.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from './args.js';
+import { parseArgs, SIGNATURES_OUT } from './args.js';
 import { checkEconomy, type EconomyCheck, type SideCounts } from './economy.js';
 import { machineInfo } from './machine.js';
 import { renderMarkdown } from './markdown.js';
@@ -19,6 +20,7 @@ import { evaluate, printReport, type BenchResults } from './results.js';
 import { measureServerless } from './serverless.js';
 import { median, runMeasured } from './measure.js';
 import { repoRoot, setupBench, type BenchEnv } from './setup.js';
+import { measureSignatures, type SignatureResults } from './signatures-run.js';
 
 const log = (s: string): void => { process.stderr.write(`bench: ${s}\n`); };
 
@@ -130,9 +132,19 @@ async function main(): Promise<number> {
   const out = path.resolve(repoRoot(), args.out);
   if (args.writeMd) {
     const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
-    await writeFile(path.join(repoRoot(), 'BENCHMARKS.md'), renderMarkdown(results));
-    log(`BENCHMARKS.md written from ${args.out}`);
+    const sigFile = path.resolve(repoRoot(), SIGNATURES_OUT);
+    const signatures = await readFile(sigFile, 'utf8').then((t) => JSON.parse(t) as SignatureResults, () => undefined);
+    await writeFile(path.join(repoRoot(), 'BENCHMARKS.md'), renderMarkdown(results, signatures));
+    log(`BENCHMARKS.md written from ${args.out}${signatures ? ` and ${SIGNATURES_OUT}` : ''}`);
     return 0;
+  }
+  if (args.signaturesOnly) {
+    const sig = await measureSignatures(args, log);
+    await writeFile(out, `${JSON.stringify(sig, null, 2)}\n`);
+    for (const [name, q] of Object.entries(sig.requests)) process.stdout.write(`${name}: ${(q.total / q.images).toFixed(2)} requests per image\n`);
+    for (const c of sig.checks) process.stdout.write(`${c.ok ? 'PASS' : 'FAIL'}  economy: ${c.pass}${c.ok ? '' : ` — ${c.problems.join('; ')}`}\n`);
+    log(`results written to ${args.out}; render BENCHMARKS.md with: npm run bench -- --write-md`);
+    return sig.checks.every((c) => c.ok) && sig.allPassed ? 0 : 1;
   }
   const results = await measure(args);
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);

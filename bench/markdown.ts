@@ -5,6 +5,7 @@
  */
 import type { BenchResults } from './results.js';
 import { costModel, MODEL } from './paper-model.js';
+import type { SignatureResults } from './signatures-run.js';
 
 const f = (x: number, d = 2): string => x.toFixed(d);
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -32,7 +33,7 @@ function requestTable(r: BenchResults): string[] {
   return lines;
 }
 
-export function renderMarkdown(r: BenchResults): string {
+export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): string {
   const { cli, skopeo, floor } = r.clients;
   const m = r.machine;
   const out: string[] = [];
@@ -91,7 +92,7 @@ export function renderMarkdown(r: BenchResults): string {
   p('## Manifest cache', '',
     `With an empty \`--cache-dir\` the CLI HEADs each source tag and GETs by digest only what neither the destination nor the cache has: ${int(r.cache.coldSourceManifestGets)} source manifest GETs for ${int(r.images.n)} images (${f(r.cache.coldWallSeconds)} s). Re-validating the unchanged list: **${int(r.cache.warmSourceManifestGets)} source manifest GETs**, ${int(r.cache.warmSourceHeads)} source HEADs (${f(r.cache.warmWallSeconds)} s). On Docker Hub HEADs do not count against the pull quota, so a nightly re-validation spends none of it.`, '');
 
-  p(...signatureSection(r));
+  p(...signatureSection(r, signatures));
 
   const t = r.tokens;
   p('## Tokens (bearer-token destination)', '',
@@ -111,20 +112,31 @@ export function renderMarkdown(r: BenchResults): string {
   return `${out.join('\n')}\n`;
 }
 
-function signatureSection(r: BenchResults): string[] {
-  const withSig = r.requests.cliSignatures;
-  const without = r.requests.cli;
-  if (!withSig || !without || r.images.signed === undefined) return [];
-  const n = r.images.n;
+/** The signatures section, from the full run when it has the pass, else from a `--signatures-only` run. */
+function signatureSection(r: BenchResults, sig?: SignatureResults): string[] {
+  const full = r.requests.cliSignatures && r.requests.cli && r.images.signed !== undefined;
+  const src = full
+    ? { images: { n: r.images.n, repositories: r.images.repositories, signed: r.images.signed!, referred: r.images.referred ?? 0, sourceDigests: r.images.sourceDigests ?? 0 },
+      cli: r.requests.cli!, cliSignatures: r.requests.cliSignatures!, checks: r.checks.filter((c) => c.pass.includes('--signatures')), origin: '' }
+    : sig && {
+      images: sig.images, cli: sig.requests.cli, cliSignatures: sig.requests.cliSignatures, checks: sig.checks,
+      origin: `Measured ${sig.date} by \`npm run bench -- --signatures-only\` (written to \`bench/results-signatures.json\`): request counts only, which do not depend on the machine's load (${sig.loadAtStart.join(' / ')} at the start on ${sig.machine.nproc} cores), over the generated images described above. `,
+    };
+  if (!src) return [];
+  const { images, cli: without, cliSignatures: withSig } = src;
+  const n = images.n;
   const per = (k: string): number => withSig.perImage[k] ?? 0;
-  const repos = r.images.repositories;
-  const candidates = 4 * (r.images.sourceDigests ?? 0);
+  const candidates = 4 * images.sourceDigests;
   return ['## Signatures and referrers (`--signatures`)', '',
-    `${int(r.images.signed)} of the ${int(n)} images carry a cosign \`.sig\` tag for their source digest, and ${int(r.images.referred ?? 0)} of the lists a \`sha256-<hex>\` referrers index (one SBOM referrer) for one matching child; each is copied byte for byte to the destination. distribution 2.8 has no referrers API, so the tag schema applies. The same list, \`--no-cache\`, with and without \`--signatures\`: **${f(withSig.total / withSig.images)} requests per image** against ${f(without.total / without.images)} (${int(withSig.total - without.total)} more in all).`, '',
-    `- Per source repository (${int(repos)}, ${int(n / repos)} lines each): one referrers request (answered 404, so no more for that repository in the run: ${f(per('source GET referrers'))} per image) and one tag listing shared by its lines (${f(per('source GET tags'))} per image). The listing proves every other candidate absent: looking up the 4 candidate tags (\`.sig\`, \`.att\`, \`.sbom\`, \`sha256-<hex>\`) of each of the ${int(r.images.sourceDigests ?? 0)} validated source digests by HEAD instead would cost ${int(candidates)} requests (${f(candidates / n)} per image) at the source.`,
-    `- Per signature found: one HEAD of its tag on each side, no GET (the digests are compared). Per referrers index: one GET by digest at the source (through the manifest cache when there is one), none at the destination (same digest), one referrers request per destination repository holding one, and one HEAD per referrer.`,
+    `${src.origin}${int(images.signed)} of the ${int(n)} images carry a cosign \`.sig\` tag for their source digest, and ${int(images.referred)} of the lists a \`sha256-<hex>\` referrers index (one SBOM referrer) for one matching child; each is copied byte for byte to the destination. distribution 2.8 has no referrers API, so the tag schema applies. The same list, \`--no-cache\`, with and without \`--signatures\`: **${f(withSig.total / withSig.images)} requests per image** against ${f(without.total / without.images)} (${int(withSig.total - without.total)} more in all).`, '',
+    row(['per image', 'CLI `--no-cache`', 'CLI `--no-cache --signatures`']), row(['---', '---:', '---:']),
+    ...KINDS.filter((k) => !k.endsWith(' ping') && ((withSig.perImage[k] ?? 0) > 0 || (without.perImage[k] ?? 0) > 0))
+      .map((k) => row([k, f(without.perImage[k] ?? 0), f(withSig.perImage[k] ?? 0)])),
+    row(['**total**', `**${f(without.total / without.images)}**`, `**${f(withSig.total / withSig.images)}**`]), '',
+    `- Per source repository (${int(images.repositories)}, ${int(n / images.repositories)} lines each): one referrers request (answered 404, so no more for that repository in the run: ${f(per('source GET referrers'))} per image) and one tag listing shared by its lines (${f(per('source GET tags'))} per image). The listing proves every other candidate absent: looking up the 4 candidate tags (\`.sig\`, \`.att\`, \`.sbom\`, \`sha256-<hex>\`) of each of the ${int(images.sourceDigests)} validated source digests by HEAD instead would cost ${int(candidates)} requests (${f(candidates / n)} per image) at the source.`,
+    '- Per signature found: one HEAD of its tag on each side, no GET (the digests are compared). Per referrers index: one GET by digest at the source (through the manifest cache when there is one), none at the destination (same digest), one referrers request per destination repository holding one, and one HEAD per referrer.',
     ...(withSig.clientCounts ? [`- The CLI's own counters for this pass (summed from its \`--report\`): ${Object.entries(withSig.clientCounts).map(([k, v]) => `${k} ${int(v)}`).join(', ')}.`] : []),
-    '- Economy check: "cli --signatures --no-cache" above (exact counts).', ''];
+    ...src.checks.map((c) => `- Economy check ${c.ok ? 'PASS' : 'FAIL'}: ${c.pass}${c.ok ? ' (exact counts)' : `: ${c.problems.join('; ')}`}.`), ''];
 }
 
 function paperModel(r: BenchResults): string[] {

@@ -10,6 +10,7 @@ import type { MachineInfo } from './machine.js';
 import { median } from './measure.js';
 import type { PassResult } from './passes.js';
 import type { ServerlessResults } from './serverless.js';
+import { signatureImages } from './signatures-run.js';
 
 export interface ClientSummary {
   readonly reps: number;
@@ -42,7 +43,7 @@ export interface TokenResults {
 export interface BenchResults {
   readonly version: 1;
   readonly date: string;
-  readonly args: Omit<BenchArgs, 'writeMd' | 'noBuild'>;
+  readonly args: Omit<BenchArgs, 'writeMd' | 'noBuild' | 'signaturesOnly'>;
   readonly machine: MachineInfo;
   /** 1/5/15-minute load averages when the run started (a busy machine distorts wall times). */
   readonly loadAtStart: readonly number[];
@@ -174,8 +175,7 @@ export function evaluate(m: {
       singles: m.images.filter((i) => i.kind === 'single').length, platforms: m.images.reduce((s, i) => s + i.platforms, 0),
       matchedChildren: m.images.reduce((s, i) => s + i.matched, 0), sameDigest: m.images.filter((i) => i.sameDigest).length,
       repositories: new Set(m.images.map((i) => i.repo)).size, generateSeconds: m.generateMs / 1000,
-      signed: m.images.filter((i) => i.signed).length, referred: m.images.filter((i) => i.referred).length,
-      sourceDigests: m.images.reduce((s, i) => s + 1 + (i.kind === 'single' ? 0 : i.matched), 0),
+      ...(({ signed, referred, sourceDigests }) => ({ signed, referred, sourceDigests }))(signatureImages(m.images)),
     },
     clients, ratios, requests, checks: m.checks, cache, tokens: m.tokens, skopeoProcessRssMb: m.skopeoRssMb,
     ...(m.serverless ? { serverless: m.serverless } : {}),
