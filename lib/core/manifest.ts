@@ -8,6 +8,7 @@ import {
   baseMediaType, isImage, isIndex, isKnownManifest, isSchema1,
 } from './media-types.js';
 import { parseDescriptor, parsePlatformObject, type Json } from './descriptor.js';
+import { quote } from './messages.js';
 import { isUnknownPlatform } from './platform.js';
 import type { Descriptor, Platform } from './types.js';
 
@@ -88,7 +89,7 @@ function detectMediaType(obj: Record<string, Json>, contentType: string | undefi
   const ct = baseMediaType(contentType);
   const specific = ct !== '' && !GENERIC_CONTENT_TYPES.includes(ct);
   if (field && specific && field !== ct && !(isSchema1(field) && isSchema1(ct))) {
-    throw malformed(`manifest mediaType "${field}" disagrees with Content-Type "${ct}"`);
+    throw malformed(`manifest mediaType "${quote(field)}" disagrees with Content-Type "${quote(ct)}"`);
   }
   if (field) {
     if (!isKnownManifest(field)) throw unsupported(field);
@@ -162,6 +163,6 @@ function malformed(message: string, cause?: unknown): ManifestError {
 }
 
 function unsupported(mediaType: string): ManifestError {
-  const shown = mediaType || '(none)';
+  const shown = quote(mediaType) || '(none)';
   return new ManifestError('UNSUPPORTED_MEDIA_TYPE', `unsupported manifest MIME type "${shown}"`, { mediaType });
 }

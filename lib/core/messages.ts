@@ -32,7 +32,7 @@ export const UPSTREAM_UPDATED = 'the upstream image was updated and the mirror w
 
 /** `destination manifest MIME type unknown: <type>` */
 export function destMediaType(mediaType: string): string {
-  return `destination manifest MIME type unknown: ${mediaType || '(none)'}`;
+  return `destination manifest MIME type unknown: ${quote(mediaType) || '(none)'}`;
 }
 
 /** `source <field> "<a>" != dest <field> "<b>"` */

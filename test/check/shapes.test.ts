@@ -193,6 +193,17 @@ describe('bounded work for one image', () => {
     expect(source.calls.length + destination.calls.length).toBeLessThanOrEqual(3);
   });
 
+  it('a destination whose 100,000-character mediaType is unknown is DEST_MEDIA_TYPE quoting at most 200 characters of it', async () => {
+    const source = new FakeReader();
+    const destination = new FakeReader();
+    put(source, SRC, index(entries(2, 'a')), []);
+    const type = `application/vnd.${'x'.repeat(100_000)}+json`;
+    destination.putManifest(DST, encode({ mediaType: type }), type, '1');
+    const r = await run(source, destination);
+    expect(r).toMatchObject({ status: 'FAILED', code: 'DEST_MEDIA_TYPE' });
+    expect(r.message.length).toBeLessThan(300);
+  });
+
   it('10,000 entries in all, nested indexes included, is the limit', async () => {
     const source = new FakeReader();
     const inner = index(entries(6_000, 'i'));
