@@ -29,7 +29,7 @@ describe('--report json, xml and html from one run', () => {
       '127.0.0.1:1/src/gone mirror/gone 1.0',
     ];
     // runCli passes `--report <dir>/report.json`; the extra flags add the other two formats.
-    run = await runCli(lines, ['--tls-verify=false', '-d', regs.tls.host, '--timeout', '20'], destEnv, ['report.xml', 'report.html']);
+    run = await runCli(lines, ['--tls-verify=false', '-d', regs.tls.host], destEnv, ['report.xml', 'report.html']);
     browser = await launchChromium();
   }, 120_000);
 

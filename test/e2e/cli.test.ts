@@ -12,6 +12,8 @@ import { scenario } from '../../testbed/scenarios.js';
 import { runCli } from './cli-helpers.js';
 
 const regs = inject('registries');
+/** A CLI process (tsx compiles on start) is killed after this: never a hang, with room for a loaded machine. */
+const SPAWN_LIMIT_MS = 60_000;
 const scenarios = inject('scenarios');
 const destEnv = { DEST_USERNAME: regs.tls.username!, DEST_PASSWORD: regs.tls.password! };
 const repoOf = (line: string, col: 0 | 1) => line.split(' ')[col]!.split('/').slice(1).join('/');
@@ -137,7 +139,7 @@ describe('mirror-validate CLI: fatal input errors', () => {
     await mkdir(dir, { recursive: true });
     const list = await make(dir);
     const res = spawnSync(process.execPath, ['--import', 'tsx', 'bin/cli.ts', '-f', list, '-o', join(dir, 'f.txt')], {
-      encoding: 'utf8', timeout: 20_000,
+      encoding: 'utf8', timeout: SPAWN_LIMIT_MS,
     });
     expect(res.status).toBe(2);
     const lines = res.stderr.trim().split('\n');
@@ -145,11 +147,11 @@ describe('mirror-validate CLI: fatal input errors', () => {
     expect(lines[0]).toMatch(/^mirror-validate: /);
     expect(lines[0]).toMatch(message);
     expect(res.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, SPAWN_LIMIT_MS + 30_000);
 
   it('a usage error exits 2 with one line', () => {
-    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bin/cli.ts', '--jobs', '3'], { encoding: 'utf8', timeout: 20_000 });
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'bin/cli.ts', '--jobs', '3'], { encoding: 'utf8', timeout: SPAWN_LIMIT_MS });
     expect(res.status).toBe(2);
     expect(res.stderr.trim()).toBe('mirror-validate: image list file name not specified (use -f FILE)');
-  });
+  }, SPAWN_LIMIT_MS + 30_000);
 });

@@ -16,10 +16,17 @@ export const INSECURE: RunSettings = { ...DEFAULT_SETTINGS, tlsVerify: false };
 /** Fast retries: 3 retries from 5 ms, Retry-After capped at 20 ms. */
 export const FAST_RETRY = { retries: 3, baseMs: 5, maxMs: 20, maxRetryAfterMs: 20 } as const;
 
-/** An image checker for fault tests: fast retries, 1 s per request, 20 s per image. */
+/**
+ * Time limits of the fault checker: far above what a request or an image takes on a loaded
+ * machine (2 cores shared by several test runs), so that only an injected hang or trickle meets
+ * them. A test about timeouts sets its own short limit, where every line is expected to time out.
+ */
+export const FAULT_LIMITS = { requestTimeoutMs: 15_000, imageTimeoutMs: 120_000 } as const;
+
+/** An image checker for fault tests: fast retries and the {@link FAULT_LIMITS}. */
 export function faultChecker(extra: Partial<ImageCheckerOptions> = {}): ImageChecker {
   return createImageChecker({
-    settings: INSECURE, timeoutMs: 20_000, retry: FAST_RETRY, requestTimeoutMs: 1000, ...extra,
+    settings: INSECURE, timeoutMs: FAULT_LIMITS.imageTimeoutMs, retry: FAST_RETRY, requestTimeoutMs: FAULT_LIMITS.requestTimeoutMs, ...extra,
   });
 }
 

@@ -7,7 +7,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { JsonReport } from '../../lib/core/report.js';
-import { runtime } from '../../lib/serverless/runtime.js';
+import { resetRuntime, runtime } from '../../lib/serverless/runtime.js';
+import { resetCheckers } from '../../lambdas/validator.js';
 import type { HarnessInfo } from '../../testbed/registry-harness.js';
 import type { Scenario } from '../../testbed/scenarios.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
@@ -15,6 +16,29 @@ import { BUCKET, context, handlers, startPipeline, type PipelineFixture } from '
 import { standardScenarios, via } from './fault-kit.js';
 
 export const INVALID_LINE = 'not a valid line !!';
+
+/**
+ * The validators' per-image limit: far above an image's time on a loaded machine, so that only
+ * an injected hang meets it (the test of the limit itself sets a shorter one; see withImageLimit).
+ */
+export const PIPELINE_IMAGE_LIMIT_S = 100;
+
+/** Runs `fn` with the validators' per-image limit at `seconds` (fresh containers read the environment again). */
+export async function withImageLimit<T>(seconds: number, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.IMAGE_TIMEOUT_SECONDS;
+  const restart = async () => {
+    resetRuntime();
+    await resetCheckers();
+  };
+  process.env.IMAGE_TIMEOUT_SECONDS = String(seconds);
+  await restart();
+  try {
+    return await fn();
+  } finally {
+    process.env.IMAGE_TIMEOUT_SECONDS = saved;
+    await restart();
+  }
+}
 
 /** One image line of the list: its scenario, line number and list text. */
 export interface ListedImage {
@@ -62,7 +86,10 @@ export async function startFaultPipeline(regs: HarnessInfo, scenarios: readonly 
     [invalidLine, 'INVALID'],
   ]);
   const fx = await startPipeline(
-    { ALLOWLIST: `${src.host},${regs.tls.host}`, TLS_VERIFY: 'false', REGISTRY_RETRY_BASE_MS: '2', REGISTRY_RETRY_MAX_MS: '20', IMAGE_TIMEOUT_SECONDS: '5', ...env },
+    {
+      ALLOWLIST: `${src.host},${regs.tls.host}`, TLS_VERIFY: 'false', REGISTRY_RETRY_BASE_MS: '2', REGISTRY_RETRY_MAX_MS: '20',
+      IMAGE_TIMEOUT_SECONDS: String(PIPELINE_IMAGE_LIMIT_S), ...env,
+    },
     { DEST_USERNAME: regs.tls.username, DEST_PASSWORD: regs.tls.password },
   );
   const store = new S3ObjectStore({ bucket: BUCKET, client: fx.s3.client() });

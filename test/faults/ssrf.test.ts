@@ -49,7 +49,7 @@ afterAll(async () => proxy?.close());
 describe('allowlist', () => {
   it('control: the proxied token registry PASSes without the allowlist; with it, its real loopback realm is refused', async () => {
     const r = await validate(line, [], [proxy.host]);
-    expect(r.status, r.message).toBe('ERROR'); // its real realm (127.0.0.1) is loopback: refused under the allowlist
+    expect(r, r.message).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' }); // its real realm (127.0.0.1) is loopback: refused under the allowlist
     expect(r.message).toMatch(/token realm host 127\.0\.0\.1 resolves to an internal address/);
     const open = await validate(line, []);
     expect(open.status, open.message).toBe('PASS');
@@ -58,14 +58,14 @@ describe('allowlist', () => {
 
   it('a registry not on the allowlist is refused before any request is made', async () => {
     const r = await validate(line, [], ['registry.example.com']);
-    expect(r).toMatchObject({ status: 'ERROR' });
+    expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(r.message).toMatch(/not on the allowlist/);
     expect(proxy.total()).toBe(0);
   });
 
   it('a list line naming 169.254.169.254 is refused, with no request anywhere', async () => {
     const r = await validate('169.254.169.254/x y 1', [], [proxy.host]);
-    expect(r.status).toBe('ERROR');
+    expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(r.message).toMatch(/not on the allowlist/);
     expect(r.requests).toMatchObject({ ping: 0, manifestHead: 0, manifestGet: 0, token: 0 });
     expect(proxy.total()).toBe(0);
@@ -74,7 +74,7 @@ describe('allowlist', () => {
   it('a 169.254.169.254 source is refused even when the destination is allowed', async () => {
     const dest = line.split(' ')[1]!;
     const r = await validate(`169.254.169.254/latest/meta-data ${dest} ${pub.tag}`, [], [proxy.host]);
-    expect(r.status).toBe('ERROR');
+    expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(r.requests?.manifestHead).toBe(0); // the source HEAD was never sent
     expect(proxy.count('HEAD')).toBe(0);
   });
@@ -84,17 +84,17 @@ describe('token realms', () => {
   it('a realm on a loopback host is refused under the allowlist (and would be contacted without it)', async () => {
     const target = `https://${proxy.foreignHost}/token`;
     const refused = await validate(line, realm(target), [proxy.host]);
-    expect(refused.status).toBe('ERROR');
+    expect(refused).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(refused.message).toMatch(/token realm host 127\.0\.0\.1 resolves to an internal address/);
     expect(proxy.foreignHits).toEqual([]);
     const open = await validate(line, realm(target));
-    expect(open.status).toBe('ERROR'); // the fake realm answers 404: AUTH, never PASS
+    expect(open).toMatchObject({ status: 'ERROR', code: 'AUTH' }); // the fake realm answers 404: AUTH, never PASS
     expect(proxy.foreignHits.length).toBeGreaterThan(0);
   });
 
   it('a realm on a link-local address (169.254.169.254) is refused under the allowlist', async () => {
     const r = await validate(line, realm('https://169.254.169.254/latest/api/token'), [proxy.host]);
-    expect(r.status).toBe('ERROR');
+    expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(r.message).toMatch(/169\.254\.169\.254 resolves to an internal address/);
   });
 
