@@ -26,6 +26,7 @@ function checkers(context: LambdaContext): CheckerPool {
     store: rt.store,
     credentials: createSecretCredentials({ secretId: rt.config.secretArn, secrets: rt.clients.secrets, ecr: rt.clients.ecr }),
     allowlist: rt.config.allowlist,
+    allowLoopback: rt.config.allowLoopbackRegistries,
     cache: new S3ContentCache(rt.store, (err) => logger.warn('content cache unavailable', errorFields(err))),
     // Leave time to record results before the function times out.
     timeoutMs: Math.max(5_000, Math.min(rt.config.imageTimeoutMs, context.getRemainingTimeInMillis() - 15_000)),

@@ -5,6 +5,10 @@
  * With `--signatures` it keeps what lines of a run share (tag listings, referrers API support)
  * per run id: a local run is one run; a validator Lambda's checker serves many runs over its life,
  * and a new run must see new tags.
+ *
+ * The time limit bites: when it passes, the line is ERROR TIMEOUT at once, and the image's
+ * signal aborts its requests in flight (connections closed), its token fetches and its retry
+ * waits; any later registry call of the image fails at once.
  */
 import type { ContentCache, RequestStats } from '../ports.js';
 import type { LineResult } from '../core/types.js';
@@ -24,6 +28,8 @@ export interface ImageCheckerOptions {
   readonly ca?: string;
   /** When set, only these registries may be contacted (Lambda). */
   readonly allowlist?: readonly string[];
+  /** With an allowlist: explicitly listed registries may be on loopback (local test stands only). */
+  readonly allowLoopback?: boolean;
   readonly cache?: ContentCache;
   /** Time limit for one image; past it the line is ERROR TIMEOUT. */
   readonly timeoutMs: number;
@@ -40,18 +46,23 @@ export interface ImageChecker {
 }
 
 
-function timeout(ms: number, item: WorkItem): { promise: Promise<LineResult>; cancel: () => void } {
+/** After `ms`: aborts `controller` (the image's requests) and resolves the TIMEOUT result of `item`. */
+function timeLimit(ms: number, item: WorkItem, controller: AbortController): { promise: Promise<LineResult>; cancel: () => void } {
   let timer: NodeJS.Timeout | undefined;
   const promise = new Promise<LineResult>((resolve) => {
-    timer = setTimeout(() => resolve({
-      line: item.line,
-      input: item.input,
-      status: 'ERROR',
-      code: 'TIMEOUT',
-      message: `validation did not finish within ${Math.round(ms / 1000)} s`,
-      source: formatReference(item.source),
-      destination: formatReference(item.destination),
-    }), ms);
+    timer = setTimeout(() => {
+      // Resolve first: the race then settles with this verdict, not with the aborted requests' errors.
+      resolve({
+        line: item.line,
+        input: item.input,
+        status: 'ERROR',
+        code: 'TIMEOUT',
+        message: `validation did not finish within ${Math.round(ms / 1000)} s`,
+        source: formatReference(item.source),
+        destination: formatReference(item.destination),
+      });
+      controller.abort(new DOMException(`image time limit of ${ms} ms passed`, 'TimeoutError'));
+    }, ms);
     timer.unref?.();
   });
   return { promise, cancel: () => clearTimeout(timer) };
@@ -76,6 +87,7 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
     tlsVerify: opts.settings.tlsVerify,
     ca: opts.ca,
     allowlist: opts.allowlist ? [...opts.allowlist] : undefined,
+    allowLoopback: opts.allowLoopback,
     debug: opts.debug,
     retry: opts.retry,
     ...(opts.requestTimeoutMs !== undefined ? { timeoutMs: opts.requestTimeoutMs } : {}),
@@ -89,18 +101,22 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
     async validate(item) {
       const started = Date.now();
       const stats: RequestStats = newRequestStats();
-      const limit = timeout(opts.timeoutMs, item);
+      const controller = new AbortController();
+      const limit = timeLimit(opts.timeoutMs, item, controller);
       const result = await Promise.race([
         checkImage(item, {
-          source: source.reader(stats),
-          destination: destination.reader(stats),
+          source: source.reader(stats, controller.signal),
+          destination: destination.reader(stats, controller.signal),
           filter,
           deep: opts.settings.deep,
           cache: opts.cache,
           ...(opts.settings.signatures ? { signatures: memoOf(memos, item.runId) } : {}),
         }),
         limit.promise,
-      ]).finally(limit.cancel);
+      ]).finally(() => {
+        limit.cancel();
+        controller.abort(); // requests the check left behind (a short-circuited parallel step) stop too
+      });
       return {
         ...result,
         durationMs: Date.now() - started,

@@ -4,6 +4,7 @@
  * Basic credentials, and the Bearer token exchange with a token cache and single-flight.
  */
 import type { RequestStats } from '../ports.js';
+import { SharedFlights, untilAborted } from './abort.js';
 import { findChallenge, parseChallenges, type Challenge } from './challenge.js';
 import { RegistryError, sanitizeUrl } from './errors.js';
 import { apiHost } from './host.js';
@@ -40,9 +41,14 @@ export interface AuthenticatorOptions {
   readonly tokens?: TokenCache;
 }
 
-/** Pings, chooses the scheme and produces `Authorization` values. Shared by every reader of a client. */
+/**
+ * Pings, chooses the scheme and produces `Authorization` values. Shared by every reader of a
+ * client: a ping or token fetch in flight is shared too, and aborted only when every reader
+ * waiting for it has been cancelled.
+ */
 export class Authenticator {
-  private readonly endpoints = new Map<string, Promise<Endpoint>>();
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly pings = new SharedFlights<Endpoint>();
   private readonly creds = new Map<string, Promise<Credential | undefined>>();
   private readonly tokens: TokenCache;
 
@@ -51,31 +57,29 @@ export class Authenticator {
   }
 
   /** The registry's endpoint, pinging `/v2/` on first use (single-flight; failures are not cached). */
-  endpoint(registry: string, stats: RequestStats): Promise<Endpoint> {
+  async endpoint(registry: string, stats: RequestStats, signal?: AbortSignal): Promise<Endpoint> {
     const key = registry.toLowerCase();
-    let p = this.endpoints.get(key);
-    if (!p) {
-      p = this.ping(registry, stats);
-      this.endpoints.set(key, p);
-      p.catch(() => this.endpoints.delete(key));
-    }
-    return p;
+    const known = this.endpoints.get(key);
+    if (known) return known;
+    const ep = await this.pings.run(key, signal, (shared) => this.ping(registry, stats, shared));
+    this.endpoints.set(key, ep);
+    return ep;
   }
 
-  private async ping(registry: string, stats: RequestStats): Promise<Endpoint> {
+  private async ping(registry: string, stats: RequestStats, signal: AbortSignal): Promise<Endpoint> {
     const host = apiHost(registry);
     try {
-      return await this.pingAt(registry, `https://${host}`, stats);
+      return await this.pingAt(registry, `https://${host}`, stats, signal);
     } catch (err) {
       if (this.opts.tlsVerify || !isConnectionLevel(err)) throw err;
       this.opts.transport.debug(`${registry}: HTTPS failed, falling back to plain HTTP`);
-      return this.pingAt(registry, `http://${host}`, stats);
+      return this.pingAt(registry, `http://${host}`, stats, signal);
     }
   }
 
-  private async pingAt(registry: string, origin: string, stats: RequestStats): Promise<Endpoint> {
+  private async pingAt(registry: string, origin: string, stats: RequestStats, signal: AbortSignal): Promise<Endpoint> {
     const res = await this.opts.transport.send({
-      registry, method: 'GET', url: new URL('/v2/', origin), kind: 'ping', maxBytes: 64 * 1024, what: 'ping response',
+      registry, method: 'GET', url: new URL('/v2/', origin), kind: 'ping', maxBytes: 64 * 1024, what: 'ping response', signal,
     }, stats);
     const authRequired = res.status === 401;
     const challenges = authRequired ? parseChallenges(res.headers['www-authenticate']) : [];
@@ -100,13 +104,13 @@ export class Authenticator {
    */
   async authorization(
     ep: Endpoint, scopes: readonly string[], stats: RequestStats,
-    opts: { challenge?: Challenge; force?: boolean } = {},
+    opts: { challenge?: Challenge; force?: boolean; signal?: AbortSignal | undefined } = {},
   ): Promise<string | undefined> {
     if (!ep.authRequired && !opts.challenge) return undefined;
-    const cred = await this.credential(ep.registry);
+    const cred = await untilAborted(this.credential(ep.registry), opts.signal);
     const bearer = opts.challenge ?? findChallenge(ep.challenges, 'bearer');
     if (bearer && bearer.scheme === 'bearer') {
-      const token = await this.bearer(ep, bearer, scopes, cred, stats, opts.force ?? false);
+      const token = await this.bearer(ep, bearer, scopes, cred, stats, opts.force ?? false, opts.signal);
       return `Bearer ${token}`;
     }
     if (cred && 'username' in cred) {
@@ -122,7 +126,7 @@ export class Authenticator {
 
   private async bearer(
     ep: Endpoint, challenge: Challenge, scopes: readonly string[], cred: Credential | undefined,
-    stats: RequestStats, force: boolean,
+    stats: RequestStats, force: boolean, signal: AbortSignal | undefined,
   ): Promise<string> {
     const { registry } = ep;
     const realmText = challenge.params.realm;
@@ -140,11 +144,11 @@ export class Authenticator {
     }
     const key = tokenKey(registry, scopes);
     if (force) this.tokens.invalidate(key);
-    return this.tokens.getOrFetch(key, async () => {
+    return this.tokens.getOrFetch(key, async (shared) => {
       await this.opts.guard.checkHost(realm, registry, 'token realm');
       return fetchToken(this.opts.transport, {
-        registry, realm, service: challenge.params.service, scopes, credential: cred,
+        registry, realm, service: challenge.params.service, scopes, credential: cred, signal: shared,
       }, stats);
-    });
+    }, signal);
   }
 }

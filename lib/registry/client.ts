@@ -28,10 +28,13 @@ export interface RegistryClientOptions {
   readonly ca?: string | Buffer;
   /**
    * Registries that may be contacted (`host[:port]` or `*.domain`). When set, any other
-   * registry is refused (NOT_ALLOWED) before a request is made, and token realms and redirect
-   * targets must not resolve to internal addresses.
+   * registry is refused (NOT_ALLOWED) before a request is made, and every connection (registry,
+   * token realm, redirect target) is checked on the address it connects to: never loopback or
+   * link-local, private only for hosts named explicitly (security.ts).
    */
   readonly allowlist?: readonly string[];
+  /** With an allowlist: explicitly listed hosts may be on loopback (local test stands only). */
+  readonly allowLoopback?: boolean;
   /** Retry schedule; defaults 4 retries, 200 ms base, 10 s cap. */
   readonly retry?: Partial<RetryPolicy>;
   /** Per-request timeout for headers and between body chunks, ms (default 30 000). */
@@ -41,7 +44,7 @@ export interface RegistryClientOptions {
   /** Receives request traces (`HEAD https://host/v2/r/manifests/t -> 200 (12 ms)`), secrets redacted. */
   readonly debug?: (line: string) => void;
   readonly userAgent?: string;
-  /** DNS resolver used by the internal-address check (tests inject one). */
+  /** DNS resolver of the address checks and of guarded connections (tests inject one). */
   readonly resolver?: Resolver;
   /** Test hooks for the backoff: sleep and jitter source. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -63,7 +66,11 @@ export class RegistryClient {
   private readonly session: Session;
 
   constructor(opts: RegistryClientOptions) {
-    const guard = new Guard(opts.allowlist, opts.resolver);
+    const guard = new Guard({
+      ...(opts.allowlist ? { allowlist: opts.allowlist } : {}),
+      ...(opts.resolver ? { resolver: opts.resolver } : {}),
+      ...(opts.allowLoopback ? { loopback: true } : {}),
+    });
     const transport = new Transport({
       tlsVerify: opts.tlsVerify,
       ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
@@ -74,7 +81,7 @@ export class RegistryClient {
       ...(opts.debug ? { debug: opts.debug } : {}),
       ...(opts.sleep ? { sleep: opts.sleep } : {}),
       ...(opts.random ? { random: opts.random } : {}),
-      guardRedirect: (url, registry) => guard.checkHost(url, registry, 'redirect target'),
+      guard,
     });
     const auth = new Authenticator({
       transport, guard, tlsVerify: opts.tlsVerify,
@@ -83,9 +90,12 @@ export class RegistryClient {
     this.session = { transport, auth, guard };
   }
 
-  /** A reader whose requests are counted in `stats` (a fresh set when omitted). */
-  reader(stats: RequestStats = newRequestStats()): RegistryReader {
-    return new HttpRegistryReader(this.session, stats);
+  /**
+   * A reader whose requests are counted in `stats` (a fresh set when omitted). When `signal`
+   * aborts, its requests, token fetches and retry waits stop at once (the image's time limit).
+   */
+  reader(stats: RequestStats = newRequestStats(), signal?: AbortSignal): RegistryReader {
+    return new HttpRegistryReader(this.session, stats, signal);
   }
 
   /** Closes pooled connections. Readers must not be used afterwards. */

@@ -19,9 +19,13 @@ export const BLOB_CAP = 1024 * 1024;
 
 const ACCEPT = { accept: ACCEPT_MANIFEST.join(', ') };
 
-/** A reader that records its requests in `stats`. */
+/** A reader that records its requests in `stats`; `signal` (the image's time limit) cancels them. */
 export class HttpRegistryReader implements RegistryReader {
-  constructor(private readonly session: Session, private readonly stats: RequestStats) {}
+  private readonly session: Session;
+
+  constructor(session: Session, private readonly stats: RequestStats, signal?: AbortSignal) {
+    this.session = signal ? { ...session, signal } : session;
+  }
 
   async headManifest(repo: ImageRef, reference: string): Promise<ManifestHead | null> {
     const res = await apiRequest(this.session, repo, {

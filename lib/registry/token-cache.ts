@@ -3,6 +3,7 @@
  * callers asking for the same key share one in-flight request, so twenty workers starting on
  * the same repository fetch one token, not twenty.
  */
+import { SharedFlights } from './abort.js';
 
 /** A token and how long the server said it lives. */
 export interface IssuedToken {
@@ -24,7 +25,7 @@ export function tokenKey(registry: string, scopes: readonly string[]): string {
 /** In-memory token cache with expiry (minus `marginMs`) and single-flight. */
 export class TokenCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly inflight = new SharedFlights<string>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -49,24 +50,17 @@ export class TokenCache {
 
   /**
    * The cached token, or the result of `fetch` (shared with every concurrent caller of the same
-   * key). A failed fetch is not cached: the next caller tries again.
+   * key). A failed fetch is not cached: the next caller tries again. A caller whose `signal`
+   * aborts stops waiting; the fetch is aborted when no caller is left waiting for it.
    */
-  getOrFetch(key: string, fetch: () => Promise<IssuedToken>): Promise<string> {
+  getOrFetch(key: string, fetch: (signal: AbortSignal) => Promise<IssuedToken>, signal?: AbortSignal): Promise<string> {
     const cached = this.get(key);
     if (cached !== undefined) return Promise.resolve(cached);
-    const running = this.inflight.get(key);
-    if (running) return running;
-    const p = (async () => {
-      try {
-        const issued = await fetch();
-        const lifetimeMs = Math.max(issued.expiresInSec * 1000 - this.marginMs, 1000);
-        this.entries.set(key, { token: issued.token, expiresAt: this.now() + lifetimeMs });
-        return issued.token;
-      } finally {
-        this.inflight.delete(key);
-      }
-    })();
-    this.inflight.set(key, p);
-    return p;
+    return this.inflight.run(key, signal, async (shared) => {
+      const issued = await fetch(shared);
+      const lifetimeMs = Math.max(issued.expiresInSec * 1000 - this.marginMs, 1000);
+      this.entries.set(key, { token: issued.token, expiresAt: this.now() + lifetimeMs });
+      return issued.token;
+    });
   }
 }

@@ -20,6 +20,8 @@ export interface TokenRequest {
   readonly service?: string;
   readonly scopes: readonly string[];
   readonly credential?: Credential;
+  /** Cancels the exchange (every image waiting for this token gave up). */
+  readonly signal?: AbortSignal;
 }
 
 /** Fetches one token. Throws AUTH when refused or unreadable. */
@@ -39,7 +41,7 @@ export async function fetchToken(transport: Transport, req: TokenRequest, stats:
       : undefined;
     res = await transport.send({
       registry: req.registry, method: 'GET', url, kind: 'token', maxBytes: TOKEN_BODY_CAP, what: 'token response',
-      ...(authorization ? { authorization } : {}),
+      ...(authorization ? { authorization } : {}), ...(req.signal ? { signal: req.signal } : {}),
     }, stats);
   }
   return readToken(req, res);
@@ -54,6 +56,7 @@ async function postRefreshToken(
   return transport.send({
     registry: req.registry, method: 'POST', url: req.realm, kind: 'token', maxBytes: TOKEN_BODY_CAP,
     what: 'token response', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(),
+    ...(req.signal ? { signal: req.signal } : {}),
   }, stats);
 }
 

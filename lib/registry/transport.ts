@@ -1,11 +1,16 @@
 /**
  * HTTP transport of the registry client, on undici: one keep-alive `Agent` (a connection pool
- * per origin), manual redirects that never carry `Authorization` to another origin, retries of
- * 429/5xx/resets/timeouts with jittered backoff honouring `Retry-After`, bounded bodies,
- * request counting and redacted debug traces.
+ * per origin, every connection checked by the guard when an allowlist is set: connector.ts),
+ * manual redirects that never carry `Authorization` or a request body to another origin,
+ * retries of 429/5xx/resets/timeouts with jittered backoff honouring `Retry-After`, bounded
+ * bodies, request counting, redacted debug traces, and cancellation: a request's `signal`
+ * aborts it, its body and its backoff at once.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
+import { pause } from './abort.js';
+import { guardedConnector } from './connector.js';
+import type { Guard } from './security.js';
 import type { RequestCounts } from '../core/types.js';
 import type { RequestStats } from '../ports.js';
 import { discard, formatBytes, readCapped, type BodyStream } from './body.js';
@@ -33,8 +38,8 @@ export interface TransportOptions {
   readonly debug?: (line: string) => void;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
-  /** Checks a redirect target before it is contacted; throws NOT_ALLOWED to refuse it. */
-  readonly guardRedirect?: (url: URL, registry: string) => Promise<void>;
+  /** Allowlist and address rules; with an allowlist, redirect targets and every connection are checked. */
+  readonly guard?: Guard;
 }
 
 export interface HttpRequest {
@@ -53,6 +58,8 @@ export interface HttpRequest {
   readonly what: string;
   /** Overrides the policy's retry count (e.g. 0 for the HTTPS probe of a fallback). */
   readonly retries?: number;
+  /** Aborts the request (and its retries and backoff): the image's time limit. */
+  readonly signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -62,6 +69,8 @@ export interface HttpResponse {
   readonly body: Uint8Array;
   /** Final URL after redirects. */
   readonly url: URL;
+  /** True when a redirect led to another origin: such an answer cannot prove absence. */
+  readonly crossOrigin: boolean;
 }
 
 /** First value of a header (undici lower-cases names). */
@@ -82,10 +91,11 @@ export class Transport {
     // about as much CPU as the handshake, and registries that close after each HEAD
     // (distribution 2.8) make a connection per HEAD.
     const secureContext = createSecureContext(ca ? { ca } : {});
+    const tls = { rejectUnauthorized: opts.tlsVerify, secureContext };
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: 32,
-      connect: { rejectUnauthorized: opts.tlsVerify, secureContext },
+      connect: opts.guard?.active ? guardedConnector(opts.guard, tls) : tls,
     });
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = opts.random ?? Math.random;
@@ -101,6 +111,7 @@ export class Transport {
     const deadline = Date.now() + this.opts.deadlineMs;
     const retries = req.retries ?? this.opts.retry.retries;
     for (let attempt = 0; ; attempt++) {
+      req.signal?.throwIfAborted();
       let failure: RegistryError;
       let retryAfterMs: number | undefined;
       let allowed = retries;
@@ -119,7 +130,7 @@ export class Transport {
       if (attempt >= allowed || Date.now() + delay >= deadline) throw failure;
       stats.counts.retries++;
       this.opts.debug?.(`retry ${attempt + 1}/${retries} of ${req.method} ${sanitizeUrl(req.url)} in ${delay} ms`);
-      await this.sleep(delay);
+      await pause(this.sleep, delay, req.signal);
     }
   }
 
@@ -138,9 +149,10 @@ export class Transport {
     const seen = new Set<string>([url.href]);
     for (let hop = 0; ; hop++) {
       const sameOrigin = url.origin === req.url.origin;
-      const res = await this.once(req, method, url, sameOrigin ? req.authorization : undefined, stats, deadline);
+      const role = !sameOrigin ? 'redirect target' : req.kind === 'token' ? 'token realm' : 'registry';
+      const res = await this.once(req, method, url, sameOrigin ? req.authorization : undefined, stats, deadline, role);
       const location = header(res, 'location');
-      if (!REDIRECT_STATUSES.has(res.status) || location === undefined) return res;
+      if (!REDIRECT_STATUSES.has(res.status) || location === undefined) return { ...res, crossOrigin: !sameOrigin };
       const next = new URL(location, url);
       if (hop + 1 > MAX_REDIRECTS || seen.has(next.href)) {
         const why = seen.has(next.href) ? 'redirect loop' : `more than ${MAX_REDIRECTS} redirects`;
@@ -153,18 +165,26 @@ export class Transport {
           registry: req.registry, status: res.status,
         });
       }
-      if (next.origin !== req.url.origin) await this.opts.guardRedirect?.(next, req.registry);
-      seen.add(next.href);
       if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) method = 'GET';
+      if (next.origin !== req.url.origin) {
+        if (method === 'POST') {
+          // 307/308 would re-send the body (a refresh token) to another origin: never.
+          throw new RegistryError('AUTH', `${req.registry}: ${role} redirected a credential-bearing POST to ${next.origin} (${res.status}); not followed`, {
+            registry: req.registry, status: res.status,
+          });
+        }
+        await this.opts.guard?.checkHost(next, req.registry, 'redirect target');
+      }
+      seen.add(next.href);
       url = next;
     }
   }
 
-  /** One HTTP exchange: counted, traced, body bounded. */
+  /** One HTTP exchange: counted, traced, body bounded. `role` names the host in a refusal. */
   private async once(
     req: HttpRequest, method: HttpRequest['method'], url: URL, authorization: string | undefined,
-    stats: RequestStats, deadline: number,
-  ): Promise<HttpResponse> {
+    stats: RequestStats, deadline: number, role: string,
+  ): Promise<Omit<HttpResponse, 'crossOrigin'>> {
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...req.headers };
     if (authorization !== undefined) headers.authorization = authorization;
     stats.counts[req.kind]++;
@@ -178,7 +198,7 @@ export class Transport {
         body: method === 'POST' ? req.body : undefined,
         headersTimeout: this.opts.timeoutMs,
         bodyTimeout: this.opts.timeoutMs,
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        signal: withDeadline(deadline, req.signal),
       });
       const remaining = parseRateLimitRemaining(firstOf(res.headers['ratelimit-remaining']));
       if (remaining !== undefined) stats.rateLimitRemaining = remaining;
@@ -191,6 +211,10 @@ export class Transport {
     } catch (err) {
       const label = err instanceof RegistryError ? err.code : classifyFailure(err).detail;
       this.opts.debug?.(`${trace} -> ${label} (${Date.now() - started} ms)`);
+      if (err instanceof RegistryError && err.code === 'NOT_ALLOWED') {
+        // The connector refused the address this connection resolved to.
+        throw new RegistryError('NOT_ALLOWED', `${req.registry}: ${role} ${err.message}`, { registry: req.registry, cause: err });
+      }
       throw err;
     }
   }
@@ -219,6 +243,12 @@ export class Transport {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/** The request's deadline, and the caller's signal when there is one. */
+function withDeadline(deadline: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+  return signal ? AbortSignal.any([timeout, signal]) : timeout;
 }
 
 function firstOf(v: string | string[] | undefined): string | undefined {

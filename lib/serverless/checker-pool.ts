@@ -17,6 +17,8 @@ export interface CheckerPoolOptions {
   readonly store: ObjectStore;
   readonly credentials: RegistryCredentials;
   readonly allowlist: readonly string[];
+  /** Explicitly listed registries may be on loopback (local test stands only). */
+  readonly allowLoopback?: boolean;
   readonly cache?: ContentCache;
   readonly timeoutMs: number;
   readonly maxAgeMs?: number;
@@ -60,6 +62,7 @@ export class CheckerPool {
       sourceCredentials: this.opts.credentials.source,
       destCredentials: this.opts.credentials.destination,
       allowlist: this.opts.allowlist,
+      ...(this.opts.allowLoopback ? { allowLoopback: true } : {}),
       cache: this.opts.cache,
       timeoutMs: this.opts.timeoutMs,
       ...(this.opts.retry ? { retry: this.opts.retry } : {}),

@@ -16,6 +16,7 @@
  * | `PROGRESS_QUEUE_URL` | splitter, validator, sweeper | aggregation notes |
  * | `DLQ_URL` | sweeper | the work queue's dead-letter queue |
  * | `ALLOWLIST`, `SECRET_ARN`, `ECR_REGISTRIES` (optional) | validator | registries it may contact; credentials |
+ * | `ALLOW_LOOPBACK_REGISTRIES` (optional, default `false`) | validator | registries named explicitly in `ALLOWLIST` may be on loopback: local test stands only, the stack never sets it (link-local stays refused) |
  * | `IMAGE_TIMEOUT_SECONDS` (optional, default `VALIDATOR_TIMEOUT_SECONDS`) | validator | time limit of one image |
  * | `REGISTRY_RETRY_BASE_MS`, `REGISTRY_RETRY_MAX_MS` (optional; defaults `REGISTRY_RETRY`) | validator | registry retry backoff (tests shorten it) |
  * | `MAX_LIST_BYTES` (optional, default `MAX_LIST_BYTES`) | splitter | largest list accepted |
@@ -40,6 +41,8 @@ export interface RuntimeConfig {
   readonly progressQueueUrl: string;
   readonly dlqUrl: string;
   readonly allowlist: readonly string[];
+  /** Explicitly listed registries may be on loopback (local test stands; never set by the stack). */
+  readonly allowLoopbackRegistries: boolean;
   readonly secretArn: string;
   readonly ecrRegistries: readonly string[];
   readonly imageTimeoutMs: number;
@@ -136,6 +139,7 @@ export function readRuntimeConfig(role: HandlerRole, env: Env = process.env): Ru
     progressQueueUrl: env.PROGRESS_QUEUE_URL ?? '',
     dlqUrl: env.DLQ_URL ?? '',
     allowlist,
+    allowLoopbackRegistries: bool(env, 'ALLOW_LOOPBACK_REGISTRIES', false),
     secretArn: env.SECRET_ARN ?? '',
     ecrRegistries: list(env, 'ECR_REGISTRIES', []).map((s) => s.toLowerCase()),
     imageTimeoutMs: int(env, 'IMAGE_TIMEOUT_SECONDS', VALIDATOR_TIMEOUT_SECONDS, 1, 900) * 1000,

@@ -55,7 +55,9 @@ export async function startPipeline(env: Record<string, string>, secret: Record<
   Object.assign(process.env, {
     BUCKET, INPUT_PREFIX: 'lists/', QUEUE_URL: sqs.url('work'), PROGRESS_QUEUE_URL: sqs.url('progress'), DLQ_URL: sqs.url('dlq'),
     SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:mv', EVENT_BUS_NAME: 'default', EVENT_SOURCE: 'mirror-validate',
-    MAX_RECEIVE_COUNT: '3', RUN_DEADLINE_MINUTES: '60', LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', ...env,
+    MAX_RECEIVE_COUNT: '3', RUN_DEADLINE_MINUTES: '60', LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true',
+    // The test registries listen on 127.0.0.1: a local test stand (a deployed stack never sets this).
+    ALLOW_LOOPBACK_REGISTRIES: 'true', ...env,
   });
   useAwsClients({
     s3: s3.client(), sqs: sqs.client(),
