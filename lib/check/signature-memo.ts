@@ -14,7 +14,10 @@
  * tags present at the source are asked for, by HEAD: a listing could not save those HEADs.
  *
  * The engine keeps one memo per run (a new run sees new tags). Pure: I/O through the port only.
+ * A line that waited for a request another line started, and that line's time limit cancelled
+ * it, asks again itself (core/cancel.ts): one line's TIMEOUT never becomes another's.
  */
+import { isCancellation } from '../core/cancel.js';
 import { MirrorValidateError } from '../core/errors.js';
 import type { Descriptor, ImageRef } from '../core/types.js';
 import type { RegistryReader } from '../ports.js';
@@ -37,33 +40,44 @@ export class SideMemo {
    * The referrers of `digest`, or null when the repository's registry has no referrers API. The
    * first call per repository probes; calls made meanwhile wait for its answer.
    */
-  async referrers(reader: RegistryReader, repo: ImageRef, digest: string): Promise<Descriptor[] | null> {
+  async referrers(reader: RegistryReader, repo: ImageRef, digest: string, again = true): Promise<Descriptor[] | null> {
     const key = repoKey(repo);
-    const known = this.referrersApi.get(key);
+    const known = again ? this.referrersApi.get(key) : undefined; // asking again: this line's own probe
     if (known === undefined) {
       const first = reader.referrers(repo, digest);
       this.share(this.referrersApi, key, first.then((r) => r !== null));
       return first;
     }
-    return (await known) ? reader.referrers(repo, digest) : null;
+    const api = await known.catch((err: unknown) => {
+      if (again && isCancellation(err)) return undefined; // the probing line was cancelled: probe again, once
+      throw err;
+    });
+    if (api === undefined) return this.referrers(reader, repo, digest, false);
+    return api ? reader.referrers(repo, digest) : null;
   }
 
   /**
    * For every candidate tag, its digest when `repo` has it, else null (proven absent: not in a
    * complete listing, or a 404 on its HEAD).
    */
-  async findTags(reader: RegistryReader, repo: ImageRef, candidates: readonly string[], limit: number): Promise<Map<string, string | null>> {
+  async findTags(
+    reader: RegistryReader, repo: ImageRef, candidates: readonly string[], limit: number, again = true,
+  ): Promise<Map<string, string | null>> {
     const out = new Map<string, string | null>();
     if (candidates.length === 0) return out;
     let asked = candidates;
     if (this.listsTags) {
       const key = repoKey(repo);
-      let listing = this.listings.get(key);
+      let listing = again ? this.listings.get(key) : undefined; // asking again: this line's own listing
       if (listing === undefined) {
         listing = listSignatureTags(reader, repo, candidates.length);
         this.share(this.listings, key, listing);
       }
-      const tags = await listing;
+      const tags = await listing.catch((err: unknown) => {
+        if (again && isCancellation(err)) return undefined; // the listing line was cancelled: list again, once
+        throw err;
+      });
+      if (tags === undefined) return this.findTags(reader, repo, candidates, limit, false);
       if (tags !== 'too-long') {
         asked = candidates.filter((t) => tags.has(t));
         for (const t of candidates) if (!tags.has(t)) out.set(t, null);

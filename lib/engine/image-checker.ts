@@ -19,6 +19,7 @@ import { newRequestStats, RegistryClient } from '../registry/client.js';
 import { checkImage } from '../check/check-image.js';
 import { SignatureMemo } from '../check/signature-memo.js';
 import { formatReference } from '../core/ref.js';
+import { TimeLimitPassed } from '../core/cancel.js';
 
 export interface ImageCheckerOptions {
   readonly settings: RunSettings;
@@ -61,7 +62,7 @@ function timeLimit(ms: number, item: WorkItem, controller: AbortController): { p
         source: formatReference(item.source),
         destination: formatReference(item.destination),
       });
-      controller.abort(new DOMException(`image time limit of ${ms} ms passed`, 'TimeoutError'));
+      controller.abort(new TimeLimitPassed(ms));
     }, ms);
     timer.unref?.();
   });
