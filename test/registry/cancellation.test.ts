@@ -62,9 +62,10 @@ describe('a reader\'s signal', () => {
   it('ends a retry wait at once', async () => {
     const s = await fake(pinged((_req, res) => sendError(res, 503, 'UNAVAILABLE')));
     const ctl = new AbortController();
-    const never = (): Promise<void> => new Promise(() => undefined);
+    let waiting = false;
+    const never = (): Promise<void> => { waiting = true; return new Promise(() => undefined); };
     const got = client({ sleep: never }).reader(newRequestStats(), ctl.signal).getManifest(refOn(s), 'v1');
-    await until(() => s.count('/v2/team/app/manifests/') === 1);
+    await until(() => waiting);
     ctl.abort(new DOMException('image time limit', 'TimeoutError'));
     await expect(got).rejects.toMatchObject({ name: 'TimeoutError' }); // the wait ended: no retry was sent
     expect(s.count('/v2/team/app/manifests/')).toBe(1);
