@@ -11,7 +11,7 @@
  * waits; any later registry call of the image fails at once.
  */
 import type { ContentCache, RequestStats } from '../ports.js';
-import type { LineResult } from '../core/types.js';
+import type { LineResult, RequestCounts } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { Credential } from '../registry/client.js';
 import type { RetryPolicy } from '../registry/net-errors.js';
@@ -121,7 +121,7 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
       return {
         ...result,
         durationMs: Date.now() - started,
-        requests: { ...stats.counts },
+        requests: nonZero(stats.counts),
         ...(stats.rateLimitRemaining !== undefined ? { rateLimitRemaining: stats.rateLimitRemaining } : {}),
       };
     },
@@ -129,4 +129,9 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
       await Promise.all([source.close(), destination.close()]);
     },
   };
+}
+
+/** The request kinds this line used: a million-line report carries no zero counters. */
+function nonZero(counts: RequestCounts): Partial<RequestCounts> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)) as Partial<RequestCounts>;
 }

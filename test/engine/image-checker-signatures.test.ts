@@ -31,7 +31,8 @@ describe('image checker: --signatures state per run', () => {
     expect(first.reduce((s, r) => s + (r.requests?.tagList ?? 0), 0)).toBe(1);
     expect(first.reduce((s, r) => s + (r.requests?.referrers ?? 0), 0)).toBe(2); // one probe per repository and side
     const again = await checker.validate(item('signed-copied', 'run-a'));
-    expect(again.requests).toMatchObject({ tagList: 0, referrers: 0 });
+    expect(again.requests?.tagList ?? 0).toBe(0);
+    expect(again.requests?.referrers ?? 0).toBe(0);
     const next = await checker.validate(item('signed-copied', 'run-b'));
     expect(next).toMatchObject({ status: 'PASS', requests: { tagList: 1 } });
   });

@@ -70,7 +70,7 @@ describe('allowlist', () => {
     const r = await validate('169.254.169.254/x y 1', [], [proxy.host]);
     expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
     expect(r.message).toMatch(/not on the allowlist/);
-    expect(r.requests).toMatchObject({ ping: 0, manifestHead: 0, manifestGet: 0, token: 0 });
+    expect(r.requests).toEqual({}); // not one request of any kind
     expect(proxy.total()).toBe(0);
   });
 
@@ -78,7 +78,7 @@ describe('allowlist', () => {
     const dest = line.split(' ')[1]!;
     const r = await validate(`169.254.169.254/latest/meta-data ${dest} ${pub.tag}`, [], [proxy.host]);
     expect(r).toMatchObject({ status: 'ERROR', code: 'NOT_ALLOWED' });
-    expect(r.requests?.manifestHead).toBe(0); // the source HEAD was never sent
+    expect(r.requests?.manifestHead ?? 0).toBe(0); // the source HEAD was never sent
     expect(proxy.count('HEAD')).toBe(0);
   });
 });

@@ -59,6 +59,7 @@ describe('serverless pipeline with signatures', () => {
   it('without the metadata (stack default false) the same mirrors pass', async () => {
     const report = await validate('lists/signed-off.txt', lines(), {});
     expect(report.results.every((r) => r.status === 'PASS')).toBe(true);
-    expect(report.requests).toMatchObject({ tagList: 0, referrers: 0 });
+    expect(report.requests?.tagList ?? 0).toBe(0);
+    expect(report.requests?.referrers ?? 0).toBe(0);
   });
 });
