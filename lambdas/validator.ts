@@ -27,6 +27,8 @@ function checkers(context: LambdaContext): CheckerPool {
     credentials: createSecretCredentials({ secretId: rt.config.secretArn, secrets: rt.clients.secrets, ecr: rt.clients.ecr }),
     allowlist: rt.config.allowlist,
     allowLoopback: rt.config.allowLoopbackRegistries,
+    insecureTlsAllowed: rt.config.allowInsecureTls || !rt.config.defaults.tlsVerify,
+    distrusted: (runId, message) => logger.warn(message, { runId }),
     cache: new S3ContentCache(rt.store, (err) => logger.warn('content cache unavailable', errorFields(err))),
     // Leave time to record results before the function times out.
     timeoutMs: Math.max(5_000, Math.min(rt.config.imageTimeoutMs, context.getRemainingTimeInMillis() - 15_000)),

@@ -14,10 +14,18 @@ export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
  * `<bucket>/<prefix>*` wildcard finding on the role.
  */
 export function allowObjects(role: IRole, bucket: IBucket, prefix: string, actions: readonly ObjectAction[]): void {
-  const arn = bucket.arnForObjects(`${prefix}*`);
+  allowKeys(role, bucket, `${prefix}*`, actions);
+}
+
+/**
+ * Grants `actions` on the objects whose keys match `pattern` (with `*` wildcards, e.g. the line
+ * results of every run) and acknowledges that wildcard finding on the role.
+ */
+export function allowKeys(role: IRole, bucket: IBucket, pattern: string, actions: readonly ObjectAction[]): void {
+  const arn = bucket.arnForObjects(pattern);
   role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [arn] }));
   acknowledgeWildcardResource(role, arn,
-    `Object access is limited to the "${prefix}" key prefix this function reads or writes; keys below it are created per list and run, so they cannot be enumerated.`);
+    `Object access is limited to keys matching "${pattern}", which this function reads or writes; the wildcards stand for list and run names created at run time, so the keys cannot be enumerated.`);
 }
 
 /**

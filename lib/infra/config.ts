@@ -56,6 +56,14 @@ export interface PipelineConfig {
   readonly inputPrefix: string;
   readonly logRetentionDays: number;
   readonly tracing: boolean;
+  /** Runs may set `tls-verify=false` (ALLOW_INSECURE_TLS on the splitter and the validator). */
+  readonly allowInsecureTls: boolean;
+  /** VPC the validator runs in (registries inside it); unset: no VPC. */
+  readonly vpcId?: string;
+  /** Subnets of `vpcId` for the validator; empty: its private subnets with egress (looked up). */
+  readonly subnetIds: readonly string[];
+  /** Security groups of the validator; empty: one created with outbound traffic only. */
+  readonly securityGroupIds: readonly string[];
 }
 
 /** Raw values as found in context or props (strings from `-c` are accepted for every key). */
@@ -66,7 +74,7 @@ export const CONFIG_KEYS: readonly (keyof PipelineConfig)[] = [
   'sourceRegistry', 'destRegistry', 'registries', 'arch', 'os', 'defaultProject', 'deep', 'attestations',
   'signatures', 'jobs', 'batchSize', 'validatorTimeoutSeconds', 'maxReceiveCount', 'schedules', 'secretName', 'ecrRegistries',
   'notificationEmail', 'eventBusName', 'runDeadlineMinutes', 'runsRetentionDays', 'inputPrefix',
-  'logRetentionDays', 'tracing',
+  'logRetentionDays', 'tracing', 'allowInsecureTls', 'vpcId', 'subnetIds', 'securityGroupIds',
 ];
 
 /** Retention values CloudWatch Logs accepts. */
@@ -168,6 +176,24 @@ export function resolvePipelineConfig(raw: PipelineConfigInput): PipelineConfig 
     inputPrefix,
     logRetentionDays,
     tracing: bool('tracing', raw.tracing, false),
+    allowInsecureTls: bool('allowInsecureTls', raw.allowInsecureTls, false),
+    ...network(raw),
+  };
+}
+
+/** `vpcId`, `subnetIds`, `securityGroupIds`: ids of the kind each names; the lists only with a VPC. */
+function network(raw: PipelineConfigInput): Pick<PipelineConfig, 'vpcId' | 'subnetIds' | 'securityGroupIds'> {
+  const vpcId = matching('vpcId', raw.vpcId, /^vpc-[0-9a-f]{8,17}$/, 'a VPC id such as vpc-0123456789abcdef0');
+  const ids = (key: 'subnetIds' | 'securityGroupIds', re: RegExp, what: string): string[] => {
+    const items = list(key, raw[key]) ?? [];
+    for (const id of items) if (!re.test(id)) invalid(key, what, id);
+    if (items.length > 0 && vpcId === undefined) invalid(key, 'to be set only together with vpcId', raw[key]);
+    return items;
+  };
+  return {
+    ...(vpcId ? { vpcId } : {}),
+    subnetIds: ids('subnetIds', /^subnet-[0-9a-f]{8,17}$/, 'subnet ids such as subnet-0123456789abcdef0'),
+    securityGroupIds: ids('securityGroupIds', /^sg-[0-9a-f]{8,17}$/, 'security group ids such as sg-0123456789abcdef0'),
   };
 }
 

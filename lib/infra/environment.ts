@@ -45,10 +45,13 @@ export function commonEnvironment(c: PipelineConfig, r: EnvironmentResources): R
 /** Common variables plus what each function needs for its own resources. */
 export function functionEnvironments(c: PipelineConfig, r: EnvironmentResources): Record<HandlerName, Record<string, string>> {
   const common = commonEnvironment(c, r);
+  // The splitter refuses tls-verify=false unless allowed; the validator re-checks run records against the same flag.
+  const insecure: Record<string, string> = c.allowInsecureTls ? { ALLOW_INSECURE_TLS: 'true' } : {};
   return {
-    splitter: { ...common, QUEUE_URL: r.queueUrl, PROGRESS_QUEUE_URL: r.progressQueueUrl },
+    splitter: { ...common, ...insecure, QUEUE_URL: r.queueUrl, PROGRESS_QUEUE_URL: r.progressQueueUrl },
     validator: {
       ...common,
+      ...insecure,
       PROGRESS_QUEUE_URL: r.progressQueueUrl,
       ALLOWLIST: c.allowlist.join(','),
       SECRET_ARN: r.secretArn,

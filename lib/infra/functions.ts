@@ -11,6 +11,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import path from 'node:path';
 import { acknowledge } from './nag.js';
+import { grantNetworkInterfaces, networkProps, type ValidatorNetwork } from './network.js';
 import { findRepoRoot, handlerEntry, type HandlerName } from './paths.js';
 
 /** Memory and timeout of one function. */
@@ -27,6 +28,8 @@ export interface PipelineFunctionsProps {
   readonly tracing: boolean;
   /** Repository root holding `lambdas/` and `package-lock.json`. Default: found from this module. */
   readonly repoRoot?: string;
+  /** Places the validator (only) in a VPC. */
+  readonly validatorNetwork?: ValidatorNetwork;
 }
 
 /** Runtime of every function. */
@@ -68,6 +71,8 @@ export class PipelineFunctions extends Construct {
     });
     const logGroup = new LogGroup(this, `${id}Logs`, { retention: props.logRetention });
     logGroup.grantWrite(role);
+    const network = name === 'validator' && props.validatorNetwork ? networkProps(this, props.validatorNetwork) : undefined;
+    if (network) grantNetworkInterfaces(role);
     const fn = new NodejsFunction(this, id, {
       entry: handlerEntry(name, root),
       handler: 'handler',
@@ -81,6 +86,7 @@ export class PipelineFunctions extends Construct {
       logGroup,
       tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
       environment: { ...props.environment[name] },
+      ...network,
       description: `mirror-validate ${name}`,
       bundling: {
         minify: true,

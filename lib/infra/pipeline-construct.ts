@@ -25,7 +25,7 @@ import { EventType } from 'aws-cdk-lib/aws-s3';
 import { S3EventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { allowList, allowObjects } from './access.js';
+import { allowKeys, allowList, allowObjects } from './access.js';
 import { PipelineAlarms } from './alarms.js';
 import { KEY_PREFIXES, type PipelineConfig } from './config.js';
 import { RegistryCredentials, grantEcrRead } from './credentials.js';
@@ -96,6 +96,7 @@ export class MirrorValidatePipeline extends Construct {
       }),
       logRetention: c.logRetentionDays as RetentionDays,
       tracing: c.tracing,
+      ...(c.vpcId ? { validatorNetwork: { vpcId: c.vpcId, subnetIds: c.subnetIds, securityGroupIds: c.securityGroupIds } } : {}),
       ...(props.repoRoot ? { repoRoot: props.repoRoot } : {}),
     });
     this.grant(c);
@@ -117,7 +118,9 @@ export class MirrorValidatePipeline extends Construct {
   /**
    * Least-privilege grants: each function gets only its prefixes, queues and services.
    * `s3:DeleteObject` on `runs/`: the split removes the record of a list without images, and
-   * aggregation (aggregator; sweeper when forcing) removes a run's stale failed file.
+   * aggregation (aggregator; sweeper when forcing) removes a run's stale failed file. The
+   * validator, which talks to registries, reads a run's record and writes only line results
+   * (and the content cache): it cannot rewrite `run.json`, reports or anything else.
    */
   private grant(c: PipelineConfig): void {
     const { bucket } = this.storage;
@@ -132,7 +135,8 @@ export class MirrorValidatePipeline extends Construct {
     q.work.grantSendMessages(splitter);
     q.progress.grantSendMessages(splitter);
 
-    allowObjects(role(validator), bucket, runs, ['s3:GetObject', 's3:PutObject']);
+    allowKeys(role(validator), bucket, `${runs}*/run.json`, ['s3:GetObject']);
+    allowKeys(role(validator), bucket, `${runs}*/results/*`, ['s3:GetObject', 's3:PutObject']);
     allowObjects(role(validator), bucket, cache, ['s3:GetObject', 's3:PutObject']);
     q.progress.grantSendMessages(validator);
     this.credentials.grantRead(role(validator));

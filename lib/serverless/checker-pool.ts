@@ -3,6 +3,10 @@
  * filter, deep, attestations, signatures), built on first use and kept for `maxAgeMs` (default 1 h, so
  * rotated secrets and ECR tokens are picked up). Each run's settings are read from its run
  * record (`runs/<runId>/run.json`) once and remembered for the container's lifetime.
+ *
+ * The record is not trusted to turn certificate checks off: `tlsVerify: false` is honoured only
+ * when this stack allows it (`ALLOW_INSECURE_TLS=true`, or a stack default of `TLS_VERIFY=false`),
+ * the same rule the splitter applied; otherwise the run is validated with TLS verification.
  */
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
@@ -25,6 +29,10 @@ export interface CheckerPoolOptions {
   readonly now?: () => number;
   /** Tests shorten registry retries. */
   readonly retry?: { retries?: number; baseMs?: number; maxMs?: number };
+  /** Whether a run may have `tlsVerify: false` (the splitter's rule); default false. */
+  readonly insecureTlsAllowed?: boolean;
+  /** Told when a run record asks for what the stack does not allow (it is not honoured). */
+  readonly distrusted?: (runId: string, message: string) => void;
 }
 
 const MAX_RUNS = 200;
@@ -42,6 +50,10 @@ export class CheckerPool {
     if (!p) {
       p = readJson<RunRecord>(this.opts.store, runKeys(runId).record).then((r) => {
         if (!r) throw new AwsRuntimeError('LIST', `run ${runId} has no run record`);
+        if (r.settings.tlsVerify === false && !this.opts.insecureTlsAllowed) {
+          this.opts.distrusted?.(runId, 'run record asks for tls-verify=false, which this stack does not allow: validating with TLS verification');
+          return { ...r.settings, tlsVerify: true };
+        }
         return r.settings;
       });
       if (this.settings.size >= MAX_RUNS) this.settings.delete(this.settings.keys().next().value!);

@@ -9,7 +9,7 @@
  * | `BUCKET`, `INPUT_PREFIX` | all | the pipeline bucket and where lists are dropped |
  * | `SOURCE_REGISTRY`, `DEST_REGISTRY`, `ARCH`, `OS`, `DEFAULT_PROJECT`, `DEEP`, `ATTESTATIONS`, `SIGNATURES` | all | run-setting defaults |
  * | `TLS_VERIFY` (optional, default `true`) | all | stack default of `--tls-verify` |
- * | `ALLOW_INSECURE_TLS` (optional, default `false`) | splitter | lets a run set `tls-verify=false` |
+ * | `ALLOW_INSECURE_TLS` (optional, default `false`) | splitter, validator | lets a run set `tls-verify=false` (the validator re-checks the run record against it) |
  * | `MAX_RECEIVE_COUNT` | validator, sweeper | the work queue's redrive `maxReceiveCount` |
  * | `RUN_DEADLINE_MINUTES` | splitter, sweeper | when the sweeper may close a run |
  * | `QUEUE_URL` | splitter | work queue |

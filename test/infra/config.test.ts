@@ -28,6 +28,9 @@ describe('resolvePipelineConfig: defaults', () => {
       inputPrefix: 'lists/',
       logRetentionDays: 30,
       tracing: false,
+      allowInsecureTls: false,
+      subnetIds: [],
+      securityGroupIds: [],
     });
   });
 
@@ -104,6 +107,11 @@ describe('resolvePipelineConfig: errors name the key', () => {
     ['bad e-mail', { ...base, notificationEmail: 'ops' }, /"notificationEmail"/],
     ['bad log retention', { ...base, logRetentionDays: 2 }, /"logRetentionDays": expected one of/],
     ['secret name type', { ...base, secretName: 42 }, /"secretName": expected a string/],
+    ['bad VPC id', { ...base, vpcId: 'my-vpc' }, /"vpcId": expected a VPC id/],
+    ['subnets without a VPC', { ...base, subnetIds: ['subnet-0123456789abcdef0'] }, /"subnetIds": expected to be set only together with vpcId/],
+    ['bad subnet id', { ...base, vpcId: 'vpc-0123456789abcdef0', subnetIds: 'sg-0123456789abcdef0' }, /"subnetIds": expected subnet ids/],
+    ['security groups without a VPC', { ...base, securityGroupIds: ['sg-0123456789abcdef0'] }, /"securityGroupIds": expected to be set only together/],
+    ['allowInsecureTls not boolean', { ...base, allowInsecureTls: 'yes' }, /"allowInsecureTls": expected true or false/],
   ])('%s', (_label, input, message) => {
     let thrown: unknown;
     try {

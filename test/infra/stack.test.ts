@@ -117,6 +117,20 @@ describe.each([
     expect(actions.filter((a) => a.startsWith('s3:') && a.includes('*'))).toEqual([]);
   });
 
+  it('lets the validator read run records and write only line results and its cache', () => {
+    const [, fn] = fnByName(t, 'validator');
+    const roleId = ((fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'])[0];
+    const s3 = Object.values(t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
+      .flatMap((p) => ((p as Resource).Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:') && a !== 's3:ListBucket'))
+      .map((s) => [[s.Action].flat().sort().join(','), JSON.stringify(s.Resource).replace(/.*"\/(.+)"\]\]\}"?$/, '$1')]);
+    expect(s3.sort()).toEqual([
+      ['s3:GetObject', 'runs/*/run.json'],
+      ['s3:GetObject,s3:PutObject', 'cache/*'],
+      ['s3:GetObject,s3:PutObject', 'runs/*/results/*'],
+    ]);
+  });
+
   it('scopes each function to its own prefixes', () => {
     expect(policyOf(t, 'splitter')).toContain('/lists/*');
     expect(policyOf(t, 'splitter')).not.toContain('/results/*');
@@ -221,6 +235,28 @@ describe('MirrorValidateStack: optional parts', () => {
     const plainEnv = (fnByName(plain, 'validator')[1].Properties.Environment as { Variables: Record<string, string> }).Variables;
     expect(plainEnv.SOURCE_REGISTRY).toBeUndefined();
     expect(plainEnv.ARCH).toBe('amd64,arm64');
+  });
+
+  it('places only the validator in the VPC named by vpcId, with the given subnets and security groups', () => {
+    const vpcConfig = (t: Template, name: Name) => fnByName(t, name)[1].Properties.VpcConfig;
+    expect(vpcConfig(full, 'validator')).toEqual({
+      SubnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'], SecurityGroupIds: ['sg-0ccccccccccccccc3'],
+    });
+    for (const name of ['splitter', 'aggregator', 'sweeper'] as const) expect(vpcConfig(full, name)).toBeUndefined();
+    for (const name of NAMES) expect(vpcConfig(plain, name)).toBeUndefined();
+    // Lambda manages the validator's network interfaces (its role is ours, so the grant is explicit).
+    expect(policyOf(full, 'validator')).toContain('ec2:CreateNetworkInterface');
+    expect(policyOf(plain, 'validator')).not.toContain('ec2:');
+    expect(policyOf(full, 'splitter')).not.toContain('ec2:');
+  });
+
+  it('lets runs turn TLS verification off only when allowInsecureTls is set, and never allows loopback registries', () => {
+    const env = (t: Template, name: Name) => (fnByName(t, name)[1].Properties.Environment as { Variables: Record<string, string> }).Variables;
+    expect(env(full, 'splitter').ALLOW_INSECURE_TLS).toBe('true');
+    expect(env(full, 'validator').ALLOW_INSECURE_TLS).toBe('true');
+    expect(env(plain, 'splitter').ALLOW_INSECURE_TLS).toBeUndefined();
+    expect(env(plain, 'validator').ALLOW_INSECURE_TLS).toBeUndefined();
+    for (const t of [plain, full]) for (const name of NAMES) expect(env(t, name).ALLOW_LOOPBACK_REGISTRIES).toBeUndefined();
   });
 
   it('turns on X-Ray tracing only when asked', () => {

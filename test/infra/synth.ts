@@ -69,4 +69,8 @@ export const FULL_OVERRIDES: Record<string, unknown> = {
   notificationEmail: 'ops@example.com',
   eventBusName: 'mirror-events',
   tracing: true,
+  allowInsecureTls: 'true',
+  vpcId: 'vpc-0123456789abcdef0',
+  subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+  securityGroupIds: 'sg-0ccccccccccccccc3',
 };
