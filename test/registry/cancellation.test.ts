@@ -5,21 +5,16 @@
  * (10 min), so every abort the servers observe comes from the image's limit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../lib/core/settings.js';
 import { createImageChecker } from '../../lib/engine/image-checker.js';
 import { newRequestStats, RegistryClient } from '../../lib/registry/client.js';
 import { runCli } from '../e2e/cli-helpers.js';
-import { DOCKER_V2, FAST, manifestBytes, refOn, sendError, sendManifest, startFake, type FakeServer } from './fake-server.js';
+import { closedAfterEach, DOCKER_V2, FAST, manifestBytes, refOn, sendError, sendManifest, startFake, type FakeServer } from './fake-server.js';
 
 const FAR = 600_000;
 const bytes = manifestBytes();
-const servers: FakeServer[] = [];
-const clients: RegistryClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const track = closedAfterEach();
 
 /** A fake whose handler may hold requests; `aborted` counts responses the client gave up on. */
 async function fake(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<FakeServer & { aborted: () => number }> {
@@ -28,8 +23,7 @@ async function fake(handler: (req: IncomingMessage, res: ServerResponse) => void
     res.on('close', () => { if (!res.writableFinished) aborted++; });
     handler(req, res);
   });
-  servers.push(s);
-  return Object.assign(s, { aborted: () => aborted });
+  return Object.assign(track.server(s), { aborted: () => aborted });
 }
 const hang = (): void => undefined;
 const trickle = (_req: IncomingMessage, res: ServerResponse): void => {
@@ -42,9 +36,7 @@ const pinged = (h: (req: IncomingMessage, res: ServerResponse) => void) => (req:
   h(req, res);
 };
 function client(extra: Partial<ConstructorParameters<typeof RegistryClient>[0]> = {}): RegistryClient {
-  const c = new RegistryClient({ ...FAST, tlsVerify: false, timeoutMs: FAR, deadlineMs: FAR, ...extra });
-  clients.push(c);
-  return c;
+  return track.client(new RegistryClient({ ...FAST, tlsVerify: false, timeoutMs: FAR, deadlineMs: FAR, ...extra }));
 }
 const until = (cond: () => boolean) => expect.poll(cond, { timeout: 20_000, interval: 20 }).toBe(true);
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import type { ImageRef } from '../../lib/core/types.js';
 
 export interface Recorded {
@@ -54,6 +55,20 @@ export async function startFake(handler: Handler, tls?: { key: string; cert: str
       server.close(() => resolve());
     }),
   });
+}
+
+/** Registers fakes and clients of a test file; after each test the clients, then the fakes, are closed. */
+export function closedAfterEach(): { server(s: FakeServer): FakeServer; client<C extends { close(): Promise<void> }>(c: C): C } {
+  const servers: FakeServer[] = [];
+  const clients: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return {
+    server: (s) => (servers.push(s), s),
+    client: (c) => (clients.push(c), c),
+  };
 }
 
 export const sha256 = (b: Uint8Array | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;

@@ -5,29 +5,17 @@
  * addresses only for hosts named explicitly. Also the redirect rules: a credential-bearing POST
  * is never re-sent to another origin, and only the registry itself can prove absence.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RegistryClient, type RegistryClientOptions } from '../../lib/registry/client.js';
 import { Guard } from '../../lib/registry/security.js';
-import { DOCKER_V2, FAST, manifestBytes, refOn, sendError, sendManifest, sha256, startFake, type FakeServer, type Handler } from './fake-server.js';
+import {
+  closedAfterEach, DOCKER_V2, FAST, manifestBytes, refOn, sendError, sendManifest, sha256, startFake, type FakeServer, type Handler,
+} from './fake-server.js';
 
 const bytes = manifestBytes();
-const servers: FakeServer[] = [];
-const clients: RegistryClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function server(handler: Handler): Promise<FakeServer> {
-  const s = await startFake(handler);
-  servers.push(s);
-  return s;
-}
-function client(opts: Partial<RegistryClientOptions>): RegistryClient {
-  const c = new RegistryClient({ ...FAST, tlsVerify: false, ...opts });
-  clients.push(c);
-  return c;
-}
+const track = closedAfterEach();
+const server = async (handler: Handler): Promise<FakeServer> => track.server(await startFake(handler));
+const client = (opts: Partial<RegistryClientOptions>): RegistryClient => track.client(new RegistryClient({ ...FAST, tlsVerify: false, ...opts }));
 const port = (s: FakeServer) => s.host.split(':')[1]!;
 
 /** A registry whose Bearer realm is `realm`; with a token it serves every manifest. */

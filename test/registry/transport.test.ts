@@ -1,16 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newRequestStats, RegistryClient, type RegistryClientOptions } from '../../lib/registry/client.js';
 import { backoffMs, parseRateLimitRemaining, parseRetryAfter } from '../../lib/registry/net-errors.js';
-import { DOCKER_V2, FAST, manifestBytes, refOn, sendManifest, sha256, startFake, type FakeServer } from './fake-server.js';
+import { closedAfterEach, DOCKER_V2, FAST, manifestBytes, refOn, sendManifest, sha256, startFake, type FakeServer } from './fake-server.js';
 
 const bytes = manifestBytes();
-const servers: FakeServer[] = [];
-const clients: RegistryClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const track = closedAfterEach();
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: number) => void): Promise<FakeServer> {
   let n = 0;
@@ -18,14 +13,11 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, n: num
     if (req.url === '/v2/') return void res.writeHead(200).end('{}');
     handler(req, res, ++n);
   });
-  servers.push(s);
-  return s;
+  return track.server(s);
 }
 
 function client(extra: Partial<RegistryClientOptions> = {}): RegistryClient {
-  const c = new RegistryClient({ tlsVerify: false, ...FAST, ...extra });
-  clients.push(c);
-  return c;
+  return track.client(new RegistryClient({ tlsVerify: false, ...FAST, ...extra }));
 }
 
 describe('retries', () => {
@@ -90,7 +82,7 @@ describe('redirects', () => {
   it('follows a cross-host redirect without Authorization', async () => {
     const blob = Buffer.from('config');
     const cdn = await startFake((_req, res) => void res.writeHead(200).end(blob));
-    servers.push(cdn);
+    track.server(cdn);
     const good = `Basic ${Buffer.from('u:p').toString('base64')}`;
     const reg = await startFake((req, res) => {
       if (req.headers.authorization !== good) {
@@ -99,7 +91,7 @@ describe('redirects', () => {
       if (req.url === '/v2/') return void res.writeHead(200).end();
       res.writeHead(307, { location: `${cdn.url}/blob?X-Amz-Signature=abc` }).end();
     });
-    servers.push(reg);
+    track.server(reg);
     const c = client({ credentials: async () => ({ username: 'u', password: 'p' }) });
     const got = await c.reader().getBlob(refOn(reg), sha256(blob));
     expect(Buffer.from(got ?? []).toString()).toBe('config');
@@ -115,7 +107,7 @@ describe('redirects', () => {
       if (req.url?.includes('/manifests/old')) return void res.writeHead(301, { location: '/v2/team/app/manifests/new' }).end();
       sendManifest(req, res, bytes, DOCKER_V2);
     });
-    servers.push(s);
+    track.server(s);
     const c = client({ credentials: async () => ({ username: 'u', password: 'p' }) });
     expect(await c.reader().getManifest(refOn(s), 'old')).not.toBeNull();
   });
@@ -144,13 +136,13 @@ describe('redirects', () => {
 describe('observability', () => {
   it('traces requests with redacted query strings and never the Authorization value', async () => {
     const cdn = await startFake((_req, res) => void res.writeHead(200).end('x'));
-    servers.push(cdn);
+    track.server(cdn);
     const s = await startFake((req, res) => {
       if (!req.headers.authorization) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
       if (req.url === '/v2/') return void res.writeHead(200).end();
       res.writeHead(302, { location: `${cdn.url}/b?sig=topsecret&n=1` }).end();
     });
-    servers.push(s);
+    track.server(s);
     const lines: string[] = [];
     const c = client({ debug: (l) => lines.push(l), credentials: async () => ({ username: 'u', password: 'pw-123' }) });
     await c.reader().getBlob(refOn(s), sha256('x'));
