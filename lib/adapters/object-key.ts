@@ -44,9 +44,23 @@ function keyProblem(key: string): string | null {
   return null;
 }
 
-/** Lexicographic order of keys by UTF-8 bytes, as S3 lists them. */
+/**
+ * Lexicographic order of keys by UTF-8 bytes, as S3 lists them. UTF-8 byte order is code point
+ * order, which is UTF-16 code unit order except that a surrogate (a code point above U+FFFF)
+ * sorts after U+E000..U+FFFF; so no key is encoded (listings sort hundreds of thousands).
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 /** Body as bytes (strings are UTF-8 encoded). Always a fresh copy. */

@@ -54,7 +54,7 @@ export class FsObjectStore implements ObjectStore {
   async get(key: string): Promise<Uint8Array | null> {
     const path = this.objectPath(key);
     try {
-      return new Uint8Array(await readFile(path));
+      return await readFile(path); // a fresh Buffer (a Uint8Array): no copy needed
     } catch (err) {
       if (ABSENT.has(errno(err) ?? '')) return null;
       throw this.io('get', key, err);
