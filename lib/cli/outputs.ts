@@ -3,42 +3,55 @@
  * does) and the optional `--report` files (JSON, JUnit XML or HTML, by extension).
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import type { LineResult } from '../core/types.js';
-import { buildJsonReport, failedFileContent, type JsonReport } from '../core/report.js';
-import { renderReport, reportFormatOf } from '../report/format.js';
+import type { JsonReport } from '../core/report.js';
+import { renderReport, reportFormatOf, type ReportFormat } from '../report/format.js';
+import { fileWriter } from '../adapters/local/file-writer.js';
+import type { LocalOutputs } from '../pipeline/local-run.js';
 import { CliError } from './errors.js';
 import type { CliConfig } from './options.js';
 
-export interface RunTimes {
-  readonly startedAt: Date;
-  readonly finishedAt: Date;
+function unwritable(path: string, err: unknown): CliError {
+  return new CliError('OUTPUT_UNWRITABLE', `cannot write "${path}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
 }
 
 async function write(path: string, content: string): Promise<void> {
   try {
     await writeFile(path, content);
   } catch (err) {
-    throw new CliError('OUTPUT_UNWRITABLE', `cannot write "${path}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
+    throw unwritable(path, err);
   }
 }
 
-export async function writeOutputs(cfg: CliConfig, results: readonly LineResult[], times: RunTimes): Promise<void> {
-  const failed = failedFileContent(results);
-  if (failed.length > 0) await write(cfg.failedFile, failed);
-  else await rm(cfg.failedFile, { force: true });
-  if (cfg.reportFiles.length > 0) {
-    const report = buildJsonReport(results, { ...times, settings: cfg.settings });
-    await writeReports(cfg.reportFiles, report, basename(cfg.file));
+/** Where a local run's reports and failed file go: each `--report` file and `-o`, written whole on close. */
+export function localOutputs(cfg: CliConfig): LocalOutputs {
+  return {
+    keep: cfg.workDir !== undefined,
+    reports: cfg.reportFiles.map((file) => ({ format: formatOf(file), writer: outputFile(file) })),
+    failed: () => [outputFile(cfg.failedFile)],
+  };
+}
+
+/** Deletes a stale failed file (nothing failed), as hangar does. */
+export async function removeFailedFile(path: string): Promise<void> {
+  try {
+    await rm(path, { force: true });
+  } catch (err) {
+    throw unwritable(path, err);
   }
+}
+
+function outputFile(path: string) {
+  return fileWriter(path, (err) => unwritable(path, err));
+}
+
+function formatOf(file: string): ReportFormat {
+  const format = reportFormatOf(file);
+  if (!format) throw new CliError('USAGE', `unsupported report format "${file}": use a .json, .xml or .html file`);
+  return format;
 }
 
 /** Writes `report` to each of `files`, in the format its extension names (checked by parseCli). */
 export async function writeReports(files: readonly string[], report: JsonReport, listName: string): Promise<void> {
-  for (const file of files) {
-    const format = reportFormatOf(file);
-    if (!format) throw new CliError('USAGE', `unsupported report format "${file}": use a .json, .xml or .html file`);
-    await write(file, renderReport(format, report, listName));
-  }
+  for (const file of files) await write(file, renderReport(formatOf(file), report, listName));
 }
 

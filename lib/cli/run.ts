@@ -21,7 +21,8 @@ import { parseCli, type CliConfig } from './options.js';
 import { scanListFile, readListChunks } from './list-file.js';
 import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
-import { writeOutputs } from './outputs.js';
+import { localOutputs, removeFailedFile } from './outputs.js';
+import { basename } from 'node:path';
 import { runFailed, summaryLine } from '../core/report.js';
 import { runRemote, SUBCOMMANDS, type Subcommand } from './remote.js';
 import { writeLine } from './print.js';
@@ -88,6 +89,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
   try {
     const outcome = await runLocally({
       runId: `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+      list: { name: basename(cfg.file) },
       lines: parseListStream(readListChunks(cfg.file), cfg.settings),
       settings: cfg.settings,
       validate: (item) => checker.validate(item),
@@ -98,9 +100,14 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       jobs: cfg.jobs,
       onResult: (r: LineResult) => progress.result(r),
       onTotal: (n: number) => progress.total(n),
+      // Reports and the failed file stream from the run's shards; with --work-dir the run's own
+      // outputs (runs/<runId>/report.json, ...) are written beside them, as in the bucket.
+      outputs: localOutputs(cfg),
+      // In memory, compacted shards replace their line objects as the run goes (bounded memory).
+      dropLines: !cfg.workDir,
     });
     progress.done();
-    await writeOutputs(cfg, outcome.results, { startedAt: started, finishedAt: new Date() });
+    if (outcome.failedLines === 0) await removeFailedFile(cfg.failedFile);
     writeLine(io.stderr, summaryLine(outcome.summary, Date.now() - started.getTime()));
     return runFailed(outcome.summary) ? 1 : 0;
   } finally {

@@ -43,3 +43,7 @@ export const LOG_RETENTION_DAYS = 30;
 export const MAX_LIST_BYTES = 512 * 1024 * 1024;
 /** Registry retry backoff: first delay and cap, ms. */
 export const REGISTRY_RETRY = Object.freeze({ baseMs: 200, maxMs: 10_000 });
+/** HTML report: up to this many lines the table lists every line; beyond, only lines that did not PASS. */
+export const HTML_ALL_LINES_MAX = 100_000;
+/** Lines per shard of a run's results (the aggregator's unit of compaction). */
+export const SHARD_LINES = 1000;

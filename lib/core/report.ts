@@ -63,15 +63,28 @@ export function isFailure(status: Status): boolean {
   return status === 'FAILED' || status === 'ERROR';
 }
 
+/** Code-unit order of strings (Go `sort.Strings`): the order of the failed file. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
- * The failed-list file: trimmed original input of FAILED and ERROR lines, sorted by code unit
- * (Go `sort.Strings`), de-duplicated, each followed by `\n`; `''` when nothing failed.
+ * Lines of the failed-list file: the trimmed original input of FAILED and ERROR lines (an empty
+ * input, e.g. of a lost line whose text is unknown, is left out), sorted by code unit,
+ * de-duplicated.
  */
-export function failedFileContent(results: Iterable<Pick<LineResult, 'status' | 'input'>>): string {
+export function failedLines(results: Iterable<Pick<LineResult, 'status' | 'input'>>): string[] {
   const lines = new Set<string>();
-  for (const r of results) if (isFailure(r.status)) lines.add(r.input.trim());
-  const sorted = [...lines].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return sorted.map((l) => `${l}\n`).join('');
+  for (const r of results) {
+    const input = r.input.trim();
+    if (isFailure(r.status) && input !== '') lines.add(input);
+  }
+  return [...lines].sort(compareText);
+}
+
+/** The failed-list file: {@link failedLines}, each followed by `\n`; `''` when nothing failed. */
+export function failedFileContent(results: Iterable<Pick<LineResult, 'status' | 'input'>>): string {
+  return failedLines(results).map((l) => `${l}\n`).join('');
 }
 
 /** Run-level data that goes beside the summary and results. */
@@ -102,39 +115,99 @@ export interface JsonReport {
   readonly rateLimitRemaining?: number;
 }
 
-/** Builds the JSON report: summary with duration, results sorted by line, then run metadata. */
-export function buildJsonReport(results: Iterable<LineResult>, meta: ReportMeta): JsonReport {
-  const list = [...results].sort((a, b) => a.line - b.line);
+/** The JSON report without its results: what goes before and after them. */
+export type JsonReportHead = Omit<JsonReport, 'results'>;
+
+/** Lines of one reason code: the status of its first line (in line order) and their number. */
+export interface CodeCount {
+  readonly status: Status;
+  n: number;
+}
+
+/**
+ * What a report says about the run as a whole, folded one result at a time (in line order) so
+ * that any number of lines needs no second pass and no list in memory.
+ */
+export interface ReportTotals {
+  readonly summary: Summary;
+  /** Request counts summed over the lines. */
+  readonly requests: Record<string, number>;
+  /** The lowest Docker Hub `ratelimit-remaining` seen (the headroom left). */
+  rateLimitRemaining?: number;
+  /** Reason codes, in order of their first line. */
+  readonly codes: Record<string, CodeCount>;
+}
+
+export function emptyTotals(): ReportTotals {
+  return { summary: emptySummary(), requests: {}, codes: {} };
+}
+
+/** Adds one result to `t` (mutated and returned). */
+export function addToTotals(t: ReportTotals, r: Pick<LineResult, 'status' | 'code' | 'requests' | 'rateLimitRemaining'>): ReportTotals {
+  addToSummary(t.summary, r);
+  for (const [k, v] of Object.entries(r.requests ?? {})) t.requests[k] = (t.requests[k] ?? 0) + (v ?? 0);
+  if (r.rateLimitRemaining !== undefined) t.rateLimitRemaining = Math.min(t.rateLimitRemaining ?? Infinity, r.rateLimitRemaining);
+  if (r.code) {
+    const c = t.codes[r.code];
+    if (c) c.n += 1;
+    else t.codes[r.code] = { status: r.status, n: 1 };
+  }
+  return t;
+}
+
+/** Adds `later` (the totals of lines after those of `t`) to `t` (mutated and returned). */
+export function mergeTotals(t: ReportTotals, later: ReportTotals): ReportTotals {
+  for (const k of Object.keys(FIELD_TOTALS) as (keyof Summary)[]) t.summary[k] += later.summary[k];
+  for (const [k, v] of Object.entries(later.requests)) t.requests[k] = (t.requests[k] ?? 0) + v;
+  if (later.rateLimitRemaining !== undefined) t.rateLimitRemaining = Math.min(t.rateLimitRemaining ?? Infinity, later.rateLimitRemaining);
+  for (const [code, c] of Object.entries(later.codes)) {
+    const mine = t.codes[code];
+    if (mine) mine.n += c.n;
+    else t.codes[code] = { status: c.status, n: c.n };
+  }
+  return t;
+}
+
+const FIELD_TOTALS: Readonly<Record<keyof Summary, true>> = { total: true, passed: true, failed: true, errors: true, skipped: true, invalid: true };
+
+/** Totals of `results`. */
+export function totalsOf(results: Iterable<LineResult | ReportLine>): ReportTotals {
+  const t = emptyTotals();
+  for (const r of results) addToTotals(t, r);
+  return t;
+}
+
+/**
+ * The report's head from the run's totals: summary with duration, then run metadata, request
+ * totals and the lowest Docker Hub headroom (unless `meta` gives them).
+ */
+export function reportHead(totals: ReportTotals, meta: ReportMeta): JsonReportHead {
   const startedAt = iso(meta.startedAt);
   const finishedAt = iso(meta.finishedAt);
   const durationMs = Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)) || 0;
+  const requests = meta.requests ?? (Object.keys(totals.requests).length > 0 ? totals.requests as Partial<RequestCounts> : undefined);
+  const rateLimitRemaining = meta.rateLimitRemaining ?? totals.rateLimitRemaining;
   return {
-    summary: { ...summarize(list), durationMs },
-    results: list.map(reportLine),
+    summary: { ...totals.summary, durationMs },
     ...(meta.runId !== undefined && { runId: meta.runId }),
     startedAt,
     finishedAt,
     ...(meta.settings !== undefined && { settings: meta.settings }),
-    ...runTotals(list, meta),
+    ...(requests !== undefined && { requests }),
+    ...(rateLimitRemaining !== undefined && { rateLimitRemaining }),
   };
 }
 
-/**
- * Request totals over the run and the lowest Docker Hub `ratelimit-remaining` seen (the headroom
- * left), unless the caller gives them.
- */
-export function runTotals(
-  results: readonly LineResult[], given: Pick<ReportMeta, 'requests' | 'rateLimitRemaining'> = {},
-): { requests?: Partial<RequestCounts>; rateLimitRemaining?: number } {
-  const requests: Record<string, number> = {};
-  let rateLimitRemaining: number | undefined;
-  for (const r of results) {
-    for (const [k, v] of Object.entries(r.requests ?? {})) requests[k] = (requests[k] ?? 0) + (v ?? 0);
-    if (r.rateLimitRemaining !== undefined) rateLimitRemaining = Math.min(rateLimitRemaining ?? Infinity, r.rateLimitRemaining);
-  }
-  const req = given.requests ?? (Object.keys(requests).length > 0 ? requests as Partial<RequestCounts> : undefined);
-  const rl = given.rateLimitRemaining ?? rateLimitRemaining;
-  return { ...(req !== undefined && { requests: req }), ...(rl !== undefined && { rateLimitRemaining: rl }) };
+/** `head` with `results` in their place (after the summary). */
+export function withResults(head: JsonReportHead, results: ReportLine[]): JsonReport {
+  const { summary, ...rest } = head;
+  return { summary, results, ...rest };
+}
+
+/** Builds the JSON report in memory: results sorted by line, see {@link reportHead}. */
+export function buildJsonReport(results: Iterable<LineResult>, meta: ReportMeta): JsonReport {
+  const list = [...results].sort((a, b) => a.line - b.line);
+  return withResults(reportHead(totalsOf(list), meta), list.map(reportLine));
 }
 
 /** A result reduced to the report's fields; `code` is always present (null when none). */

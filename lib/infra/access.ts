@@ -7,7 +7,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { acknowledgeWildcardResource } from './nag.js';
 
 /** Object-level S3 actions a function may hold on a prefix. */
-export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:AbortMultipartUpload';
 
 /**
  * Grants `actions` on the objects under `prefix` and acknowledges the resulting

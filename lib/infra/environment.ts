@@ -57,7 +57,7 @@ export function functionEnvironments(c: PipelineConfig, r: EnvironmentResources)
       SECRET_ARN: r.secretArn,
       ...(c.ecrRegistries.length > 0 ? { ECR_REGISTRIES: c.ecrRegistries.join(',') } : {}),
     },
-    aggregator: { ...common },
+    aggregator: { ...common, PROGRESS_QUEUE_URL: r.progressQueueUrl },
     sweeper: { ...common, DLQ_URL: r.dlqUrl, PROGRESS_QUEUE_URL: r.progressQueueUrl },
   };
 }

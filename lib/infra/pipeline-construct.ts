@@ -142,11 +142,12 @@ export class MirrorValidatePipeline extends Construct {
     this.credentials.grantRead(role(validator));
     grantEcrRead(role(validator), c.ecrRegistries);
 
-    allowObjects(role(aggregator), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    allowObjects(role(aggregator), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
     allowObjects(role(aggregator), bucket, results, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
     this.notifications.bus.grantPutEventsTo(aggregator);
+    q.progress.grantSendMessages(aggregator);
 
-    allowObjects(role(sweeper), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']);
+    allowObjects(role(sweeper), bucket, runs, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
     q.dlq.grantConsumeMessages(sweeper);
     q.progress.grantSendMessages(sweeper);
     this.notifications.bus.grantPutEventsTo(sweeper);

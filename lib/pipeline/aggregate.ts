@@ -1,22 +1,29 @@
 /**
  * Aggregate: close a run once every counted line has a result (or, with `force`, at the
- * deadline: the sweeper). Writes `report.json`, `report.html`, `report.xml` (JUnit), `summary.json`,
- * the failed file (deleted when nothing FAILED or ERRORed) and finally the `done` marker.
+ * deadline: missing lines become ERROR NO_RESULT). Each call compacts the shards that are
+ * complete (compact.ts); once all are, it writes `report.json`, `report.html`, `report.xml`
+ * (JUnit) in one pass over the shards, the failed file by an external merge of the shards' sorted
+ * parts (deleted when nothing FAILED or ERRORed), `summary.json`, and finally the `done` marker.
+ * Memory does not grow with the list; see run-outputs.ts and failed-merge.ts.
  *
- * Safe to call any number of times, concurrently too: the set of results is frozen before
- * outputs are built (forced NO_RESULT lines are created with `ifNoneMatch` like every result),
- * and every aggregator takes `finishedAt` from the same `aggregating.json` claim, so they all
- * write the same bytes. Once `done` exists the stored outputs are returned as they are.
+ * Safe to call any number of times, concurrently too: shards are created once from results
+ * that are created once, and every aggregator takes `finishedAt` from the same
+ * `aggregating.json` claim, so they all write the same bytes. Once `done` exists the stored
+ * summary is returned as it is.
  */
-import type { LineResult } from '../core/types.js';
-import { buildJsonReport, failedFileContent, summarize, type JsonReport, type Summary } from '../core/report.js';
-import type { ObjectStore } from '../ports.js';
+import { reportHead } from '../core/report.js';
+import type { ObjectStore, ObjectWriter } from '../ports.js';
+import { CONTENT_TYPES } from '../report/format.js';
+import type { ReportView } from '../report/formatter.js';
+import { compactRun, type CompactOptions } from './compact.js';
 import { PipelineError } from './errors.js';
-import { lineOfResultKey, resultKey, runKeys, type RunKeys } from './run-layout.js';
-import { encodeJson, expandRanges, JSON_PUT, putResultOnce, readJson, type ListRef, type RunRecord } from './run-record.js';
-import { TaskPool } from './task-pool.js';
-import { renderHtmlReport } from '../report/html.js';
-import { renderJunitReport } from '../report/junit.js';
+import { mergeFailed } from './failed-merge.js';
+import { runKeys, shardFailedKey, type RunKeys } from './run-layout.js';
+import { encodeJson, JSON_PUT, readJson, type ListRef, type RunRecord } from './run-record.js';
+import { readTotals, runResults, writeReports, type ReportTarget } from './run-outputs.js';
+import type { Summary } from '../core/report.js';
+
+export { NO_RESULT_MESSAGE } from './shards.js';
 
 /** `summary.json`: counts plus run facts. */
 export interface RunSummary extends Summary {
@@ -25,7 +32,7 @@ export interface RunSummary extends Summary {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly durationMs: number;
-  /** Closed by the sweeper rather than by completion. */
+  /** Closed by a forced aggregation (the deadline passed) with lines that had no result. */
   readonly forced: boolean;
   /** Lines recorded as ERROR NO_RESULT because they had no result. */
   readonly missing: number;
@@ -33,111 +40,99 @@ export interface RunSummary extends Summary {
 
 export interface RunOutputs {
   readonly summary: RunSummary;
-  readonly report: JsonReport;
-  /** Every line's result, in line order. */
-  readonly results: readonly LineResult[];
 }
 
-export interface AggregateOptions {
+export type AggregateOptions = CompactOptions & {
   readonly now?: () => Date;
-  /** Close the run even if lines are missing (sweeper, past the deadline). */
-  readonly force?: boolean;
-  /** Original inputs of missing lines (e.g. read back from the list object); else input is ''. */
-  readonly lookupInputs?: (lines: readonly number[]) => Promise<ReadonlyMap<number, string>>;
-  /** Result objects read in parallel. Default 16. */
-  readonly readConcurrency?: number;
+};
+
+/** A run whose shards are all compacted and whose finish is claimed: ready for its outputs. */
+export interface ClosedRun {
+  readonly runId: string;
+  readonly record: RunRecord;
+  readonly shards: readonly number[];
+  readonly failedShards: readonly number[];
+  readonly view: ReportView;
+  readonly summary: RunSummary;
 }
 
-export const NO_RESULT_MESSAGE = 'no result: the line was lost before validation finished';
+export type CloseOutcome =
+  | { readonly closed: ClosedRun }
+  | { readonly closed: null; /** Stopped early with work left: check again soon. */ readonly stopped: boolean };
 
-/** Closes the run when complete; resolves its outputs, or null while lines are missing. */
-export async function finalizeRun(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<RunOutputs | null> {
+/** Compacts what is complete; when every shard is, claims the finish and reads the totals. */
+export async function closeRun(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<CloseOutcome> {
   const keys = runKeys(runId);
-  if (await store.head(keys.done)) {
-    const [summary, report] = await Promise.all([readJson<RunSummary>(store, keys.summary), readJson<JsonReport>(store, keys.report)]);
-    if (summary && report) return { summary, report, results: report.results as LineResult[] };
-  }
   const record = await readJson<RunRecord>(store, keys.record);
   if (!record) throw new PipelineError('RUN_NOT_FOUND', `run ${runId} has no run record`);
-  const force = opts.force ?? false;
-  if (record.totalLines === 'counting' && !force) return null;
-  const present = await listResultLines(store, keys);
-  const expected = record.lines ? [...expandRanges(record.lines)] : [...present].sort((a, b) => a - b);
-  const missing = expected.filter((n) => !present.has(n));
-  if (missing.length > 0 && !force) return null;
-  if (missing.length > 0) await recordMissing(runId, store, missing, opts);
-  const now = opts.now ?? (() => new Date());
-  const claim = await claimFinish(store, keys, now());
-  const results = await readResults(runId, store, expected, opts.readConcurrency ?? 16);
-  const report = buildJsonReport(results, {
-    runId,
-    startedAt: record.startedAt,
-    finishedAt: claim.finishedAt,
-    settings: record.settings,
-  });
+  if (record.totalLines === 'counting' && !opts.force) return { closed: null, stopped: false };
+  const compacted = await compactRun(store, record, opts);
+  if (!compacted.complete) return { closed: null, stopped: compacted.stopped };
+  const claim = await claimFinish(store, keys, (opts.now ?? (() => new Date()))());
+  const { totals, missing, failedShards } = await readTotals(store, runId, compacted.shards, opts.concurrency);
+  const head = reportHead(totals, { runId, startedAt: record.startedAt, finishedAt: claim.finishedAt, settings: record.settings });
   const summary: RunSummary = {
-    ...summarize(results),
-    runId,
-    list: record.list,
-    startedAt: report.startedAt,
-    finishedAt: report.finishedAt,
-    durationMs: report.summary.durationMs,
-    forced: force && missing.length > 0,
-    missing: missing.length,
+    ...head.summary, runId, list: record.list, startedAt: head.startedAt, finishedAt: head.finishedAt, forced: missing > 0, missing,
   };
-  await writeOutputs(store, keys, summary, report, results);
-  return { summary, report, results };
+  return { closed: { runId, record, shards: compacted.shards, failedShards, view: { head, codes: totals.codes }, summary } };
 }
 
-async function listResultLines(store: ObjectStore, keys: RunKeys): Promise<Set<number>> {
-  const lines = new Set<number>();
-  for await (const key of store.list(keys.resultsPrefix)) {
-    const n = lineOfResultKey(key);
-    if (n !== null) lines.add(n);
-  }
-  return lines;
+export interface OutputTargets {
+  readonly reports: readonly ReportTarget[];
+  /** Writers of the failed file, opened only when a line failed. */
+  readonly failed: () => readonly ObjectWriter[];
 }
 
-async function recordMissing(runId: string, store: ObjectStore, missing: readonly number[], opts: AggregateOptions): Promise<void> {
-  const inputs = opts.lookupInputs ? await opts.lookupInputs(missing) : new Map<number, string>();
-  const pool = new TaskPool(opts.readConcurrency ?? 16);
-  for (const line of missing) {
-    const result: LineResult = { line, input: inputs.get(line) ?? '', status: 'ERROR', code: 'NO_RESULT', message: NO_RESULT_MESSAGE };
-    await pool.submit(() => putResultOnce(store, resultKey(runId, line), result));
+/** Streams the reports and the failed file of `run` to `targets`; resolves the failed file's line count. */
+export async function writeRunOutputs(store: ObjectStore, run: ClosedRun, targets: OutputTargets): Promise<number> {
+  const listName = run.summary.list?.name ?? run.runId;
+  if (targets.reports.length > 0) await writeReports(runResults(store, run.runId, run.shards), run.view, listName, targets.reports);
+  if (run.failedShards.length === 0) return 0;
+  return mergeFailed(store, run.runId, run.failedShards.map((k) => shardFailedKey(run.runId, k)), targets.failed());
+}
+
+/** The run's own outputs under `runs/<runId>/`. */
+export function storeTargets(store: ObjectStore, runId: string): OutputTargets {
+  const keys = runKeys(runId);
+  return {
+    reports: [
+      { format: 'json', indent: 0, writer: store.openWriter(keys.report, { contentType: CONTENT_TYPES.json }) },
+      { format: 'html', writer: store.openWriter(keys.reportHtml, { contentType: CONTENT_TYPES.html }) },
+      { format: 'junit', writer: store.openWriter(keys.reportXml, { contentType: CONTENT_TYPES.junit }) },
+    ],
+    failed: () => [store.openWriter(keys.failed, { contentType: 'text/plain; charset=utf-8' })],
+  };
+}
+
+/** Writes `summary.json`, removes a stale failed file when nothing failed, then `done`. */
+export async function markFinished(store: ObjectStore, run: ClosedRun, failedLines: number): Promise<void> {
+  const keys = runKeys(run.runId);
+  await store.put(keys.summary, encodeJson(run.summary), JSON_PUT);
+  if (failedLines === 0) await store.delete(keys.failed);
+  await store.put(keys.done, encodeJson({ finishedAt: run.summary.finishedAt }), { ...JSON_PUT, ifNoneMatch: true });
+}
+
+/** Closes the run when complete and writes its outputs; resolves its summary, or null while it is open. */
+export async function finalizeRun(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<RunOutputs | null> {
+  return (await finalize(runId, store, opts)).outputs;
+}
+
+/** {@link finalizeRun}, also telling whether an open run stopped early with work left. */
+export async function finalize(runId: string, store: ObjectStore, opts: AggregateOptions = {}): Promise<{ outputs: RunOutputs | null; stopped: boolean }> {
+  const keys = runKeys(runId);
+  if (await store.head(keys.done)) {
+    const summary = await readJson<RunSummary>(store, keys.summary);
+    if (summary) return { outputs: { summary }, stopped: false };
   }
-  await pool.drain();
+  const outcome = await closeRun(runId, store, opts);
+  if (!outcome.closed) return { outputs: null, stopped: outcome.stopped };
+  const failed = await writeRunOutputs(store, outcome.closed, storeTargets(store, runId));
+  await markFinished(store, outcome.closed, failed);
+  return { outputs: { summary: outcome.closed.summary }, stopped: false };
 }
 
 async function claimFinish(store: ObjectStore, keys: RunKeys, now: Date): Promise<{ finishedAt: string }> {
   const mine = { finishedAt: now.toISOString() };
   if (await store.put(keys.claim, encodeJson(mine), { ...JSON_PUT, ifNoneMatch: true })) return mine;
   return (await readJson<{ finishedAt: string }>(store, keys.claim)) ?? mine;
-}
-
-async function readResults(runId: string, store: ObjectStore, lines: readonly number[], concurrency: number): Promise<LineResult[]> {
-  const out = new Array<LineResult>(lines.length);
-  const pool = new TaskPool(concurrency);
-  for (const [i, line] of lines.entries()) {
-    await pool.submit(async () => {
-      const key = resultKey(runId, line);
-      const r = await readJson<LineResult>(store, key);
-      if (!r) throw new PipelineError('CORRUPT_OBJECT', `${key} disappeared during aggregation`);
-      out[i] = r;
-    });
-  }
-  await pool.drain();
-  return out;
-}
-
-/** Request totals and the last Docker Hub headroom seen (by line order). */
-async function writeOutputs(store: ObjectStore, keys: RunKeys, summary: RunSummary, report: JsonReport, results: readonly LineResult[]): Promise<void> {
-  const failed = failedFileContent(results.filter((r) => r.input.trim() !== ''));
-  await store.put(keys.report, encodeJson(report), JSON_PUT);
-  const listName = summary.list?.name ?? summary.runId;
-  await store.put(keys.reportHtml, renderHtmlReport(report, { listName }), { contentType: 'text/html; charset=utf-8' });
-  await store.put(keys.reportXml, renderJunitReport(report, { listName }), { contentType: 'application/xml; charset=utf-8' });
-  await store.put(keys.summary, encodeJson(summary), JSON_PUT);
-  if (failed.length > 0) await store.put(keys.failed, failed, { contentType: 'text/plain; charset=utf-8' });
-  else await store.delete(keys.failed);
-  await store.put(keys.done, encodeJson({ finishedAt: summary.finishedAt }), { ...JSON_PUT, ifNoneMatch: true });
 }

@@ -16,11 +16,13 @@ import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
 import type { ParsedLine } from '../core/list.js';
-import type { ObjectStore, QueueMessage, WorkQueue } from '../ports.js';
+import type { ObjectStore, ObjectWriter, QueueMessage, WorkQueue } from '../ports.js';
 import { splitList } from './split.js';
 import { processMessages, recordDeadLetters } from './process.js';
-import { finalizeRun, type RunOutputs } from './aggregate.js';
+import { closeRun, markFinished, storeTargets, writeRunOutputs, type RunOutputs } from './aggregate.js';
 import type { ListRef } from './run-record.js';
+import type { ReportTarget } from './run-outputs.js';
+import { RollingCompactor } from './rolling-compactor.js';
 
 export interface LocalRunOptions {
   readonly runId: string;
@@ -45,10 +47,28 @@ export interface LocalRunOptions {
   /** The number of counted lines, once the split has read the whole list. */
   readonly onTotal?: (total: number) => void;
   readonly onProgress?: (progress: { readonly recorded: number; readonly total: number | null }) => void;
+  /** Where the reports and the failed file go. Default: the run's own outputs in the store only. */
+  readonly outputs?: LocalOutputs;
+  /**
+   * Delete the line objects of each shard once it is compacted (rolling-compactor.ts): for a
+   * store only this run uses and nobody reads afterwards (the CLI's memory store).
+   */
+  readonly dropLines?: boolean;
+}
+
+/** The outputs of a local run, written in one pass over its shards. */
+export interface LocalOutputs {
+  /** Also write the run's own outputs under `runs/<runId>/` in the store (as the aggregator does). */
+  readonly keep: boolean;
+  readonly reports: readonly ReportTarget[];
+  /** Writers of the failed file, opened only when a line failed. */
+  readonly failed: () => readonly ObjectWriter[];
 }
 
 export interface LocalRunOutcome extends RunOutputs {
   readonly runId: string;
+  /** Lines in the failed file (0: none was written). */
+  readonly failedLines: number;
 }
 
 /** Long polls end when the run does; this only bounds one wait. */
@@ -102,8 +122,10 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   };
   let recorded = 0;
   let total: number | null = null;
+  const rolling = new RollingCompactor(opts.store, opts.runId, opts.dropLines);
   const onResult = (r: LineResult): void => {
     recorded++;
+    rolling.recorded(r.line);
     opts.onResult?.(r);
     opts.onProgress?.({ recorded, total });
   };
@@ -144,7 +166,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   };
   const split = async (): Promise<void> => {
     const { record } = await splitList({
-      runId: opts.runId, list: opts.list, lines: opts.lines, queue: feed, store: opts.store, settings: opts.settings, now: opts.now, onInvalid: onResult,
+      runId: opts.runId, list: opts.list, lines: rolling.observe(opts.lines), queue: feed, store: opts.store, settings: opts.settings, now: opts.now, onInvalid: onResult,
     });
     total = record.totalLines === 'counting' ? null : record.totalLines;
     if (total !== null) opts.onTotal?.(total);
@@ -159,9 +181,16 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   })));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
   if (failures.length > 0) throw failures.find((e) => e !== STOPPED) ?? failures[0];
-  await recordDeadLetters(deadBodies, opts.store, maxReceiveCount);
-  const outputs = await finalizeRun(opts.runId, opts.store, { now: opts.now })
-    ?? await finalizeRun(opts.runId, opts.store, { now: opts.now, force: true });
-  if (!outputs) throw new Error(`run ${opts.runId} could not be aggregated`);
-  return { runId: opts.runId, ...outputs };
+  await recordDeadLetters(deadBodies, opts.store, maxReceiveCount, (r) => rolling.recorded(r.line));
+  await rolling.finish();
+  const closing = await closeRun(opts.runId, opts.store, { now: opts.now });
+  const run = closing.closed ?? (await closeRun(opts.runId, opts.store, { now: opts.now, force: true })).closed;
+  if (!run) throw new Error(`run ${opts.runId} could not be aggregated`);
+  const out = opts.outputs ?? { keep: true, reports: [], failed: () => [] };
+  const own = out.keep ? storeTargets(opts.store, run.runId) : { reports: [], failed: () => [] };
+  const failedLines = await writeRunOutputs(opts.store, run, {
+    reports: [...own.reports, ...out.reports], failed: () => [...own.failed(), ...out.failed()],
+  });
+  if (out.keep) await markFinished(opts.store, run, failedLines);
+  return { runId: opts.runId, summary: run.summary, failedLines };
 }

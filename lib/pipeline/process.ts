@@ -93,10 +93,16 @@ export function gaveUpResult(item: WorkItem, attempts: number, err: unknown): Li
  * Records dead-lettered items as ERROR (for a DLQ consumer, and the local runner). Lines that
  * already have a result keep it. Resolves the number of lines recorded.
  */
-export async function recordDeadLetters(items: readonly WorkItem[], store: ObjectStore, attempts: number, reason = 'the message landed in the dead-letter queue'): Promise<number> {
+export async function recordDeadLetters(
+  items: readonly WorkItem[], store: ObjectStore, attempts: number, onResult?: (result: LineResult) => void,
+): Promise<number> {
   let written = 0;
   for (const item of items) {
-    if (await putResultOnce(store, resultKey(item.runId, item.line), gaveUpResult(item, attempts, new Error(reason)))) written++;
+    const result = gaveUpResult(item, attempts, new Error('the message landed in the dead-letter queue'));
+    if (await putResultOnce(store, resultKey(item.runId, item.line), result)) {
+      written++;
+      onResult?.(result);
+    }
   }
   return written;
 }

@@ -6,28 +6,35 @@
  * |---|---|---|
  * | `run.json` | split | {@link RunRecord}: created with `ifNoneMatch` (`totalLines: 'counting'`), then rewritten once with the exact total and the counted line numbers |
  * | `results/<line, 9 digits>.json` | split (INVALID), process (others), aggregate (forced NO_RESULT) | one `LineResult`; created with `ifNoneMatch`, so the first final result of a line wins and duplicates collapse |
+ * | `shards/<shard, 6 digits>.ndjson` | aggregate | the results of lines `shard × SHARD_LINES` to `… + SHARD_LINES - 1` once all of them have one: a header line ({@link ShardHeader} of shards.ts), then each result object as stored, in line order; created with `ifNoneMatch` (any aggregator writes the same bytes), never rewritten |
+ * | `shards/<shard>.failed.txt` | aggregate | the shard's part of the failed file (sorted, distinct), written just before the shard; absent when none of its lines failed |
+ * | `merge/<level>-<n>.txt` | aggregate | intermediate runs of the failed file's external merge (many shards with failures) |
  * | `aggregating.json` | aggregate | `{finishedAt}` claim: every aggregator of the run uses the same time, so outputs are identical |
- * | `report.json` | aggregate | the JSON report (summary + every result, in line order) |
+ * | `report.json` | aggregate | the JSON report (summary + every result, in line order; one result per line) |
  * | `report.html` | aggregate | the same report as one self-contained HTML page |
  * | `report.xml` | aggregate | the same report as JUnit XML |
  * | `summary.json` | aggregate | {@link RunSummary} |
  * | `mirror-validate-failed.txt` | aggregate | trimmed inputs of FAILED and ERROR lines, sorted, de-duplicated; absent when none |
  * | `done` | aggregate | written last, with `ifNoneMatch`: the run is finished |
  *
- * Line numbers are zero-padded to 9 digits so that listing `results/` yields line order.
+ * Line numbers are zero-padded to 9 digits so that listing `results/` yields line order, and
+ * shard numbers to 6, so that listing `shards/` yields shard order.
  */
 import { PipelineError } from './errors.js';
 
 export const RUNS_PREFIX = 'runs/';
 export { FAILED_FILE_NAME } from '../core/defaults.js';
-import { FAILED_FILE_NAME } from '../core/defaults.js';
+import { FAILED_FILE_NAME, SHARD_LINES } from '../core/defaults.js';
 const PAD = 9;
+const SHARD_PAD = 6;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export interface RunKeys {
   readonly prefix: string;
   readonly record: string;
   readonly resultsPrefix: string;
+  readonly shardsPrefix: string;
+  readonly mergePrefix: string;
   readonly claim: string;
   readonly report: string;
   readonly reportHtml: string;
@@ -52,6 +59,8 @@ export function runKeys(runId: string): RunKeys {
     prefix,
     record: `${prefix}run.json`,
     resultsPrefix: `${prefix}results/`,
+    shardsPrefix: `${prefix}shards/`,
+    mergePrefix: `${prefix}merge/`,
     claim: `${prefix}aggregating.json`,
     report: `${prefix}report.json`,
     reportHtml: `${prefix}report.html`,
@@ -72,4 +81,31 @@ export function resultKey(runId: string, line: number): string {
 export function lineOfResultKey(key: string): number | null {
   const m = /\/results\/(\d+)\.json$/.exec(key);
   return m ? Number(m[1]) : null;
+}
+
+/** The shard of line `line`. */
+export function shardOfLine(line: number): number {
+  return Math.floor(line / SHARD_LINES);
+}
+
+/** `runs/<runId>/shards/000042.ndjson` for shard 42. */
+export function shardKey(runId: string, shard: number): string {
+  return `${runKeys(runId).shardsPrefix}${String(shard).padStart(SHARD_PAD, '0')}.ndjson`;
+}
+
+/** `runs/<runId>/shards/000042.failed.txt`: the failed inputs of shard 42. */
+export function shardFailedKey(runId: string, shard: number): string {
+  return `${runKeys(runId).shardsPrefix}${String(shard).padStart(SHARD_PAD, '0')}.failed.txt`;
+}
+
+/** The shard number of a shard key (not of its failed part), or null for any other key. */
+export function shardOfKey(key: string): number | null {
+  const m = /\/shards\/(\d+)\.ndjson$/.exec(key);
+  return m ? Number(m[1]) : null;
+}
+
+/** The key every result key of shard `shard` sorts after (for a listing that starts at the shard). */
+export function beforeShard(runId: string, shard: number): string {
+  const line = shard * SHARD_LINES - 1;
+  return line < 1 ? runKeys(runId).resultsPrefix : resultKey(runId, line);
 }

@@ -1,7 +1,9 @@
-/** Picks a report format from a file name and renders a JSON report in it. Pure. */
+/** Picks a report format from a file name and renders a report in it, whole or as a stream. Pure. */
 import type { JsonReport } from '../core/report.js';
-import { renderHtmlReport } from './html.js';
-import { renderJunitReport } from './junit.js';
+import { renderWith, viewOf, type ReportFormatter, type ReportView } from './formatter.js';
+import { htmlFormatter } from './html.js';
+import { jsonFormatter } from './json-report.js';
+import { junitFormatter } from './junit.js';
 
 export type ReportFormat = 'json' | 'junit' | 'html';
 
@@ -13,11 +15,28 @@ export function reportFormatOf(fileName: string): ReportFormat | null {
   return ext === 'json' ? 'json' : ext === 'xml' ? 'junit' : 'html';
 }
 
-/** The file content of `report` in `format`. `listName` names the JUnit suite and the HTML title. */
-export function renderReport(format: ReportFormat, report: JsonReport, listName: string): string {
+export interface FormatOptions {
+  /** Names the JUnit suite and the HTML title. */
+  readonly listName: string;
+  /** JSON only: 2 (default) for the indented file of `--report`, 0 for one result per line. */
+  readonly indent?: 0 | 2;
+}
+
+/** A formatter of `format`. */
+export function formatterFor(format: ReportFormat, view: ReportView, opts: FormatOptions): ReportFormatter {
   switch (format) {
-    case 'json': return `${JSON.stringify(report, null, 2)}\n`;
-    case 'junit': return renderJunitReport(report, { listName });
-    case 'html': return renderHtmlReport(report, { listName });
+    case 'json': return jsonFormatter(view.head, { indent: opts.indent ?? 2 });
+    case 'junit': return junitFormatter(view.head, { listName: opts.listName });
+    case 'html': return htmlFormatter(view, { listName: opts.listName });
   }
 }
+
+/** The file content of `report` in `format` (JSON indented by 2). */
+export function renderReport(format: ReportFormat, report: JsonReport, listName: string): string {
+  return renderWith(formatterFor(format, viewOf(report), { listName }), report.results);
+}
+
+/** Content type of each format, for object stores. */
+export const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  json: 'application/json', junit: 'application/xml; charset=utf-8', html: 'text/html; charset=utf-8',
+};

@@ -51,7 +51,9 @@ export const HTML_SCRIPT = String.raw`
     }
     spacer.style.height = (count * ROW) + 'px';
     viewport.scrollTop = 0;
-    $('mv-count').textContent = 'Showing ' + count + ' of ' + rows.length + ' lines';
+    $('mv-count').textContent = data.rowsOf === 'not-pass'
+      ? 'Showing ' + count + ' of ' + rows.length + ' lines that did not pass (' + data.total + ' lines in the run)'
+      : 'Showing ' + count + ' of ' + rows.length + ' lines';
     $('mv-empty').hidden = count > 0;
     render();
   }

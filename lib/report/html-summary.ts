@@ -3,7 +3,7 @@
  * run facts (registries, settings, Docker Hub headroom, requests) and the reason codes with
  * their FAQ. Every value from the report goes through {@link escapeHtml}.
  */
-import type { JsonReport } from '../core/report.js';
+import type { CodeCount, JsonReportHead } from '../core/report.js';
 import type { Status } from '../core/types.js';
 import { faqFor } from '../core/faq.js';
 import { escapeHtml as h } from './html-escape.js';
@@ -14,19 +14,19 @@ const COUNT_FIELD: Readonly<Record<Status, 'passed' | 'failed' | 'errors' | 'ski
 };
 
 /** Count of `status` in the report's summary. */
-export function statusCount(report: JsonReport, status: Status): number {
+export function statusCount(report: JsonReportHead, status: Status): number {
   return report.summary[COUNT_FIELD[status]];
 }
 
 /** The status cards. */
-export function statusCards(report: JsonReport): string {
+export function statusCards(report: JsonReportHead): string {
   const cards = STATUS_ORDER.map((s) =>
     `<div class="card st-${s}"><div class="n">${h(statusCount(report, s))}</div><div class="l">${s}</div></div>`);
   return `<div class="cards"><div class="card"><div class="n">${h(report.summary.total)}</div><div class="l">TOTAL</div></div>${cards.join('')}</div>`;
 }
 
 /** Horizontal bars, one per status, proportional to the count. */
-export function statusChart(report: JsonReport): string {
+export function statusChart(report: JsonReportHead): string {
   const max = Math.max(1, ...STATUS_ORDER.map((s) => statusCount(report, s)));
   const rowH = 26;
   const bars = STATUS_ORDER.map((s, i) => {
@@ -49,7 +49,7 @@ function str(v: unknown): string | undefined {
 }
 
 /** Run facts as a definition list. */
-export function runFacts(report: JsonReport): string {
+export function runFacts(report: JsonReportHead): string {
   const st = (typeof report.settings === 'object' && report.settings !== null ? report.settings : {}) as Record<string, unknown>;
   const facts: [string, string | undefined][] = [
     ['Run', report.runId],
@@ -74,14 +74,8 @@ export function runFacts(report: JsonReport): string {
 }
 
 /** Reason codes that occur, most frequent first, with their FAQ cause and fix. */
-export function codeTable(report: JsonReport): string {
-  const counts = new Map<string, { status: string; n: number }>();
-  for (const r of report.results) {
-    if (!r.code) continue;
-    const c = counts.get(r.code) ?? { status: r.status, n: 0 };
-    c.n += 1;
-    counts.set(r.code, c);
-  }
+export function codeTable(codes: Readonly<Record<string, CodeCount>>): string {
+  const counts = new Map(Object.entries(codes));
   if (counts.size === 0) return '<p class="muted">No reason codes: every line passed.</p>';
   const rows = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1)).map(([code, c]) => {
     const faq = faqFor(code);

@@ -3,13 +3,16 @@
  * data as JSON in a `<script type="application/json">`). It loads nothing from anywhere, so it
  * opens offline and straight from S3; a Content-Security-Policy forbids any request anyway and
  * lets only that one script run (by its sha256), never an inline handler or injected script.
- * The line table renders only its visible rows, so 100,000 lines stay a small DOM.
+ * The line table renders only its visible rows, so 100,000 lines stay a small DOM; beyond
+ * `HTML_ALL_LINES_MAX` lines it holds only the lines that did not PASS, and says so at the top.
  * Pure string building: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { attentionCount, runFailed, type JsonReport } from '../core/report.js';
+import { attentionCount, runFailed, type JsonReport, type JsonReportHead } from '../core/report.js';
+import { HTML_ALL_LINES_MAX } from '../core/defaults.js';
 import { embedJson, escapeHtml as h } from './html-escape.js';
-import { htmlData, STATUS_ORDER } from './html-data.js';
+import { htmlFaq, rowsOf, rowTuple, STATUS_ORDER } from './html-data.js';
+import { renderWith, viewOf, type ReportFormatter, type ReportView } from './formatter.js';
 import { HTML_SCRIPT } from './html-script.js';
 import { HTML_STYLE } from './html-style.js';
 import { codeTable, runFacts, statusCards, statusChart, statusCount } from './html-summary.js';
@@ -28,11 +31,41 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
  * @example await writeFile('run.html', renderHtmlReport(report, { listName: 'images.txt' }))
  */
 export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): string {
+  return renderWith(htmlFormatter(viewOf(report), opts), report.results);
+}
+
+/**
+ * The HTML page as a stream: everything up to the embedded data's rows, then one row per line
+ * (PASS lines left out beyond `HTML_ALL_LINES_MAX` lines, said at the top), then the rest.
+ */
+export function htmlFormatter(view: ReportView, opts: HtmlOptions = {}): ReportFormatter {
+  const head = view.head;
+  const shown = rowsOf(head.summary);
+  let rows = 0;
+  return {
+    start: () => `${pageTop(view, opts, shown)}<script type="application/json" id="mv-data">`
+      + `${embedJson({ faq: htmlFaq(view.codes), total: head.summary.total, rowsOf: shown }).slice(0, -1)},"rows":[`,
+    line: (r) => (shown === 'not-pass' && r.status === 'PASS' ? '' : `${rows++ === 0 ? '' : ','}${embedJson(rowTuple(r))}`),
+    end: () => `]}</script>\n<script>${HTML_SCRIPT}</script>\n</body>\n</html>\n`,
+  };
+}
+
+function capNotice(head: JsonReportHead): string {
+  const s = head.summary;
+  return `<p id="mv-cap" class="notice">This run has ${h(s.total)} lines, more than ${h(HTML_ALL_LINES_MAX)}: the table lists the `
+    + `${h(s.total - s.passed)} lines that did not pass; the ${h(s.passed)} PASS lines are counted above and listed in report.json.</p>`;
+}
+
+function pageTop(view: ReportView, opts: HtmlOptions, shown: 'all' | 'not-pass'): string {
+  const report = view.head;
   const name = opts.listName ?? report.runId ?? 'run';
   const s = report.summary;
   const verdict = runFailed(s) ? `${attentionCount(s)} lines need attention` : 'all lines passed or were skipped';
-  const filters = STATUS_ORDER.map((st) =>
-    `<label><input type="checkbox" name="mv-status" value="${st}" checked> <span class="badge st-${st}">${st}</span> ${h(statusCount(report, st))}</label>`);
+  const filters = STATUS_ORDER.map((st) => {
+    const off = shown === 'not-pass' && st === 'PASS';
+    return `<label${off ? ' title="PASS lines are not listed in this report"' : ''}><input type="checkbox" name="mv-status" value="${st}" ${off ? 'disabled' : 'checked'}> `
+      + `<span class="badge st-${st}">${st}</span> ${h(statusCount(report, st))}</label>`;
+  });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -43,16 +76,16 @@ export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): st
 <style>${HTML_STYLE}</style>
 </head>
 <body>
-<header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${h(s.total)} lines, ${h(verdict)}</div></header>
+<header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${h(s.total)} lines, ${h(verdict)}</div>${shown === 'not-pass' ? capNotice(report) : ''}</header>
 <main>
 <section id="mv-summary">
 ${statusCards(report)}
 <div class="overview"><div><h2>Lines by status</h2>${statusChart(report)}</div><div><h2>Run</h2>${runFacts(report)}</div></div>
 <h2>Reason codes</h2>
-${codeTable(report)}
+${codeTable(view.codes)}
 </section>
 <section id="mv-lines">
-<h2>All lines</h2>
+<h2>${shown === 'all' ? 'All lines' : 'Lines that did not pass'}</h2>
 <noscript><p>This table needs JavaScript; the summary above does not.</p></noscript>
 <div class="filters">
 ${filters.join('\n')}
@@ -73,9 +106,5 @@ ${filters.join('\n')}
 <button type="button" class="more" id="mv-more" hidden>Show more</button>
 </section>
 </main>
-<script type="application/json" id="mv-data">${embedJson(htmlData(report))}</script>
-<script>${HTML_SCRIPT}</script>
-</body>
-</html>
 `;
 }

@@ -4,7 +4,8 @@
  * a `<failure>`, ERROR and INVALID lines an `<error>`, SKIPPED lines a `<skipped>`; `type` is the
  * reason code. Pure string building.
  */
-import type { JsonReport, ReportLine } from '../core/report.js';
+import type { JsonReport, JsonReportHead, ReportLine } from '../core/report.js';
+import { renderWith, viewOf, type ReportFormatter } from './formatter.js';
 import { faqFor } from '../core/faq.js';
 import { xmlAttrs, xmlText } from './xml.js';
 
@@ -19,7 +20,12 @@ export interface JunitOptions {
  * @example renderJunitReport(report, { listName: 'images.txt' })
  */
 export function renderJunitReport(report: JsonReport, opts: JunitOptions): string {
-  const s = report.summary;
+  return renderWith(junitFormatter(viewOf(report).head, opts), report.results);
+}
+
+/** The JUnit report as a stream (see {@link renderJunitReport}). */
+export function junitFormatter(head: JsonReportHead, opts: JunitOptions): ReportFormatter {
+  const s = head.summary;
   const counts = {
     tests: s.total,
     failures: s.failed,
@@ -28,16 +34,20 @@ export function renderJunitReport(report: JsonReport, opts: JunitOptions): strin
     time: seconds(s.durationMs),
   };
   const classname = `mirror-validate.${opts.listName.replace(/\./g, '_')}`;
-  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites${xmlAttrs({ name: 'mirror-validate', ...counts })}>`);
-  out.push(`  <testsuite${xmlAttrs({ name: opts.listName, ...counts, timestamp: timestamp(report.startedAt) })}>`);
-  out.push(properties(report));
-  for (const r of report.results) out.push(testcase(r, classname));
-  out.push('  </testsuite>', '</testsuites>', '');
-  return out.join('\n');
+  return {
+    start: () => [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<testsuites${xmlAttrs({ name: 'mirror-validate', ...counts })}>`,
+      `  <testsuite${xmlAttrs({ name: opts.listName, ...counts, timestamp: timestamp(head.startedAt) })}>`,
+      properties(head),
+      '',
+    ].join('\n'),
+    line: (r) => `${testcase(r, classname)}\n`,
+    end: () => '  </testsuite>\n</testsuites>\n',
+  };
 }
 
-function properties(report: JsonReport): string {
+function properties(report: JsonReportHead): string {
   const props: [string, string][] = [];
   if (report.runId) props.push(['runId', report.runId]);
   props.push(['startedAt', report.startedAt], ['finishedAt', report.finishedAt]);

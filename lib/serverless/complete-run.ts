@@ -1,15 +1,17 @@
 /**
- * The aggregator's use case for one run: close it if complete (`finalizeRun`: outputs under
- * `runs/<runId>/`), copy it to `results/<list>/` unless a newer run is there (latest.ts), put
+ * The aggregator's use case for one run: compact what is complete and close the run when all
+ * is (`finalize`: outputs under `runs/<runId>/`; a run past its deadline is closed by force, as
+ * the sweeper does), copy it to `results/<list>/` unless a newer run is there (latest.ts), put
  * the completion event once, and mark the run `published`. Safe to repeat and to run
  * concurrently: outputs are identical for every aggregator, the copy converges on the newest
  * run, and the event is claimed (`event.json`, create-only) so only one aggregator puts it; a
  * claim older than `eventLeaseMs` without `published` is taken over (the claimer died).
  */
 import type { ObjectStore } from '../ports.js';
-import { finalizeRun, type AggregateOptions } from '../pipeline/aggregate.js';
+import { finalize } from '../pipeline/aggregate.js';
 import { runKeys } from '../pipeline/run-layout.js';
-import { encodeJson, JSON_PUT, readJson } from '../pipeline/run-record.js';
+import { encodeJson, JSON_PUT, readJson, type RunRecord } from '../pipeline/run-record.js';
+import { listInputs } from './list-inputs.js';
 import { LIST_KEY_FATAL, outcomeOf, putCompletionEvent, type EventTarget, type FinishedSummary } from './events.js';
 import { publishLatest, resultsPrefix } from './latest.js';
 
@@ -20,11 +22,17 @@ export interface CompleteRunDeps {
   readonly events: EventTarget;
   readonly now?: () => Date;
   readonly eventLeaseMs?: number;
-  /** Passed to finalizeRun (the sweeper forces overdue runs). */
-  readonly aggregate?: AggregateOptions;
+  /** `Date.now()` after which compaction starts no new shard (the outputs need the rest of the invocation). */
+  readonly deadline?: number;
+  /** Result keys a check lists at most. Default {@link MAX_SCAN_KEYS}. */
+  readonly maxScanKeys?: number;
 }
 
-export type CompleteStatus = 'incomplete' | 'completed' | 'already-published';
+/** Result keys one check lists at most (100 LIST requests), so a check stays short at any list size. */
+export const MAX_SCAN_KEYS = 100_000;
+
+/** `more`: still open, and the check stopped with work left (check again soon). */
+export type CompleteStatus = 'incomplete' | 'more' | 'completed' | 'already-published';
 
 /** `runs/<runId>/published` and `runs/<runId>/event.json`. */
 export function publishKeys(runId: string): { published: string; eventClaim: string } {
@@ -46,8 +54,13 @@ export async function completeRun(runId: string, deps: CompleteRunDeps): Promise
   const now = deps.now ?? (() => new Date());
   const keys = publishKeys(runId);
   if (await deps.store.head(keys.published)) return 'already-published';
-  const outputs = await finalizeRun(runId, deps.store, { now, ...deps.aggregate });
-  if (!outputs) return 'incomplete';
+  const record = await readJson<RunRecord>(deps.store, runKeys(runId).record);
+  const overdue = record !== null && now().getTime() > Date.parse(record.deadline);
+  const { outputs, stopped } = await finalize(runId, deps.store, {
+    now, deadline: deps.deadline, maxScanKeys: deps.maxScanKeys ?? MAX_SCAN_KEYS,
+    ...(overdue && record ? { force: true, inputs: () => listInputs(deps.store, record) } : {}),
+  });
+  if (!outputs) return stopped ? 'more' : 'incomplete';
   const summary = outputs.summary as FinishedSummary;
   const listName = summary.list.name;
   // A run whose key cannot name a list is not copied to results/: there is no list name to copy it to.

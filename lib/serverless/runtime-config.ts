@@ -13,7 +13,7 @@
  * | `MAX_RECEIVE_COUNT` | validator, sweeper | the work queue's redrive `maxReceiveCount` |
  * | `RUN_DEADLINE_MINUTES` | splitter, sweeper | when the sweeper may close a run |
  * | `QUEUE_URL` | splitter | work queue |
- * | `PROGRESS_QUEUE_URL` | splitter, validator, sweeper | aggregation notes |
+ * | `PROGRESS_QUEUE_URL` | splitter, validator, aggregator, sweeper | aggregation notes |
  * | `DLQ_URL` | sweeper | the work queue's dead-letter queue |
  * | `ALLOWLIST`, `SECRET_ARN`, `ECR_REGISTRIES` (optional) | validator | registries it may contact; credentials |
  * | `ALLOW_LOOPBACK_REGISTRIES` (optional, default `false`) | validator | registries named explicitly in `ALLOWLIST` may be on loopback: local test stands only, the stack never sets it (link-local stays refused) |
@@ -59,7 +59,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const REQUIRED: Readonly<Record<HandlerRole, readonly string[]>> = {
   splitter: ['BUCKET', 'INPUT_PREFIX', 'QUEUE_URL', 'PROGRESS_QUEUE_URL'],
   validator: ['BUCKET', 'PROGRESS_QUEUE_URL', 'ALLOWLIST', 'SECRET_ARN', 'MAX_RECEIVE_COUNT'],
-  aggregator: ['BUCKET', 'EVENT_BUS_NAME', 'EVENT_SOURCE'],
+  aggregator: ['BUCKET', 'EVENT_BUS_NAME', 'EVENT_SOURCE', 'PROGRESS_QUEUE_URL'],
   sweeper: ['BUCKET', 'DLQ_URL', 'PROGRESS_QUEUE_URL', 'MAX_RECEIVE_COUNT'],
 };
 

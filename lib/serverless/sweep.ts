@@ -8,10 +8,10 @@
  * 2. Looks at recent runs (run ids start with their UTC start time, so `runs/` is listed from
  *    `now - lookbackMs` only, at most `maxRuns`): a run past its deadline that is not done is
  *    closed with `force` (missing lines become ERROR `NO_RESULT`, their input read back from
- *    `runs/<runId>/list.txt`); every open or unpublished run gets a progress note, so a lost
- *    note never leaves a run unfinished.
+ *    `runs/<runId>/list.txt`), for at most `forceBudgetMs`: the aggregator, which forces runs
+ *    past their deadline too, finishes a larger one; every open or unpublished run gets a
+ *    progress note, so a lost note never leaves a run unfinished.
  */
-import { parseListStream } from '../core/list-stream.js';
 import type { ObjectStore, WorkQueue } from '../ports.js';
 import { finalizeRun } from '../pipeline/aggregate.js';
 import { recordDeadLetters } from '../pipeline/process.js';
@@ -20,7 +20,7 @@ import { readJson, type RunRecord } from '../pipeline/run-record.js';
 import { publishKeys } from './complete-run.js';
 import { errorFields, type Logger } from './logger.js';
 import type { ProgressNote } from './runtime.js';
-import { listCopyKey } from './start-run.js';
+import { listInputs } from './list-inputs.js';
 import { timeStamp } from './triggers.js';
 import { isWorkItem } from './work-item.js';
 
@@ -36,6 +36,8 @@ export interface SweepDeps {
   readonly lookbackMs: number;
   readonly maxRuns?: number;
   readonly maxDeadLetters?: number;
+  /** Time spent forcing one overdue run before leaving the rest to the aggregator. Default 2 min. */
+  readonly forceBudgetMs?: number;
 }
 
 export interface SweepReport {
@@ -77,21 +79,6 @@ async function* recentRuns(deps: SweepDeps, since: Date): AsyncGenerator<string>
   }
 }
 
-/** Inputs of `lines`, read back from the run's copy of its list. */
-export function inputLookup(store: ObjectStore, record: RunRecord) {
-  return async (lines: readonly number[]): Promise<ReadonlyMap<number, string>> => {
-    const wanted = new Set(lines);
-    const found = new Map<number, string>();
-    const stream = await store.getStream(listCopyKey(record.runId));
-    if (!stream) return found;
-    for await (const parsed of parseListStream(stream, record.settings)) {
-      if (wanted.has(parsed.line)) found.set(parsed.line, parsed.input);
-      if (found.size === wanted.size) break;
-    }
-    return found;
-  };
-}
-
 /** One sweep; see the module doc. Errors of one run are logged and do not stop the others. */
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.now ?? (() => new Date());
@@ -108,8 +95,11 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
       const record = await readJson<RunRecord>(deps.store, keys.record);
       if (!record) continue;
       if (now().getTime() > Date.parse(record.deadline)) {
-        await finalizeRun(runId, deps.store, { now, force: true, lookupInputs: inputLookup(deps.store, record) });
-        closed.push(runId);
+        // Bounded: what is not closed by then the aggregator finishes, forcing too (past the deadline).
+        const outputs = await finalizeRun(runId, deps.store, {
+          now, force: true, inputs: () => listInputs(deps.store, record), deadline: Date.now() + (deps.forceBudgetMs ?? 120_000),
+        });
+        if (outputs) closed.push(runId);
       }
       notes.add(runId);
     } catch (err) {

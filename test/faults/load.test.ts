@@ -16,6 +16,7 @@ import { memoryWorkQueues } from '../../lib/adapters/local/memory-queue.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/core/defaults.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import { runLocally } from '../../lib/pipeline/local-run.js';
+import { reportResults } from '../pipeline/helpers.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { buildLoadList, faultChecker, fixedCredentials, INSECURE, standardScenarios, transientRules, via } from './fault-kit.js';
 
@@ -38,16 +39,18 @@ async function runList(text: string): Promise<{ results: readonly LineResult[]; 
   });
   const started = Date.now();
   try {
+    const store = new MemoryStore();
     const outcome = await runLocally({
       runId: `load-${started}`,
       lines: parseListStream((async function* () { yield Buffer.from(text); })(), INSECURE),
       settings: INSECURE,
       validate: (item) => checker.validate(item),
-      store: new MemoryStore(),
+      store,
       ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
       jobs: 20,
     });
-    return { results: outcome.results, ms: Date.now() - started };
+    const results = await reportResults(store, outcome.runId) as LineResult[];
+    return { results, ms: Date.now() - started };
   } finally {
     await checker.close();
   }

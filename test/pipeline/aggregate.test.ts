@@ -11,7 +11,7 @@ import { splitList } from '../../lib/pipeline/split.js';
 import { resultKey, runKeys } from '../../lib/pipeline/run-layout.js';
 import type { JsonReport } from '../../lib/core/report.js';
 import type { LineResult, Status } from '../../lib/core/types.js';
-import { keys, lines, readObj, readText, RecordingQueue, settings, stream, verdict, workItem } from './helpers.js';
+import { keys, lines, readObj, readText, RecordingQueue, reportResults, settings, stream, verdict, workItem } from './helpers.js';
 
 const K = runKeys('r1');
 const at = (iso: string) => () => new Date(iso);
@@ -90,10 +90,10 @@ describe('finalizeRun', () => {
     await record(store, 1, 'PASS');
     await record(store, 3, 'PASS');
     const out = await finalizeRun('r1', store, {
-      force: true, now: at('2025-01-01T07:00:00Z'), lookupInputs: async (ls) => new Map(ls.map((l) => [l, `lost${l}:1`])),
+      force: true, now: at('2025-01-01T07:00:00Z'), inputs: () => ({ inputsOf: async (ls) => new Map(ls.map((l) => [l, `lost${l}:1`])) }),
     });
     expect(out!.summary).toMatchObject({ total: 5, passed: 2, errors: 2, invalid: 1, forced: true, missing: 2 });
-    expect(out!.results.filter((r) => r.code === 'NO_RESULT')).toEqual([
+    expect((await reportResults(store, 'r1')).filter((r) => r.code === 'NO_RESULT')).toEqual([
       { line: 2, input: 'lost2:1', status: 'ERROR', code: 'NO_RESULT', message: NO_RESULT_MESSAGE },
       { line: 6, input: 'lost6:1', status: 'ERROR', code: 'NO_RESULT', message: NO_RESULT_MESSAGE },
     ]);
@@ -117,7 +117,10 @@ describe('finalizeRun', () => {
     await record(store, 2, 'SKIPPED');
     expect(await aggregateRun('r1', store)).toMatchObject({ total: 2, passed: 1, skipped: 1 });
     expect(await store.head(K.failed)).toBeNull();
-    expect(await keys(store, K.prefix)).toEqual([K.claim, K.done, K.reportHtml, K.report, K.reportXml, K.resultsPrefix + '000000001.json', K.resultsPrefix + '000000002.json', K.record, K.summary]);
+    expect(await keys(store, K.prefix)).toEqual([
+      K.claim, K.done, K.reportHtml, K.report, K.reportXml, K.resultsPrefix + '000000001.json', K.resultsPrefix + '000000002.json', K.record,
+      K.shardsPrefix + '000000.ndjson', K.summary,
+    ]);
   });
 
   it('writes the HTML and JUnit reports of the run beside report.json, named after the list', async () => {

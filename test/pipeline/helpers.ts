@@ -1,6 +1,7 @@
 /** Builders and fakes for the pipeline tests. */
 import type { ImageLine, InvalidLine, ParsedLine } from '../../lib/core/list.js';
 import type { LineResult, Status } from '../../lib/core/types.js';
+import type { JsonReport } from '../../lib/core/report.js';
 import { DEFAULT_SETTINGS, type WorkItem } from '../../lib/core/settings.js';
 import type { ObjectStore, QueueMessage, WorkQueue } from '../../lib/ports.js';
 import { MAX_RECEIVE_COUNT } from '../../lib/core/defaults.js';
@@ -56,6 +57,13 @@ export async function readText(store: ObjectStore, key: string): Promise<string 
 export async function readObj<T>(store: ObjectStore, key: string): Promise<T | null> {
   const t = await readText(store, key);
   return t === null ? null : (JSON.parse(t) as T);
+}
+
+/** The results of run `runId` from its `report.json` in `store`. */
+export async function reportResults(store: ObjectStore, runId: string): Promise<JsonReport['results']> {
+  const report = await readObj<JsonReport>(store, `runs/${runId}/report.json`);
+  if (!report) throw new Error(`run ${runId} has no report.json`);
+  return report.results;
 }
 
 export async function keys(store: ObjectStore, prefix: string): Promise<string[]> {

@@ -8,7 +8,7 @@ import { runLocally } from '../../lib/pipeline/local-run.js';
 import { runKeys } from '../../lib/pipeline/run-layout.js';
 import type { LineResult, Status } from '../../lib/core/types.js';
 import type { WorkItem } from '../../lib/core/settings.js';
-import { imageLine, invalidLine, lines, localQueues, readText, settings, stream, verdict } from './helpers.js';
+import { imageLine, invalidLine, lines, localQueues, readText, reportResults, settings, stream, verdict } from './helpers.js';
 
 const STATUS: readonly Status[] = ['PASS', 'FAILED', 'SKIPPED', 'ERROR'];
 
@@ -28,18 +28,20 @@ describe('runLocally', () => {
     const seen: number[] = [];
     let total: number | undefined;
     // Act
+    const store = new MemoryStore();
     const out = await runLocally({
-      runId: 'r1', lines: stream(parsed), settings, validate, store: new MemoryStore(), ...localQueues(), jobs: 4, retryDelayMs: 0,
+      runId: 'r1', lines: stream(parsed), settings, validate, store, ...localQueues(), jobs: 4, retryDelayMs: 0,
       onResult: (r) => seen.push(r.line), onTotal: (t) => (total = t),
     });
+    const results = await reportResults(store, 'r1');
     // Assess
     const expected = parsed.map((p) => p.line);
-    expect(out.results.map((r) => r.line)).toEqual(expected);
+    expect(results.map((r) => r.line)).toEqual(expected);
     expect([...seen].sort((a, b) => a - b)).toEqual(expected);
     expect(total).toBe(58);
     expect(calls.get(43)).toBe(3);
-    expect(out.results.find((r) => r.line === 43)).toMatchObject({ status: 'ERROR', code: 'NO_RESULT', message: 'gave up after 3 attempts: boom 43' });
-    for (const r of out.results.filter((x) => x.line !== 43)) {
+    expect(results.find((r) => r.line === 43)).toMatchObject({ status: 'ERROR', code: 'NO_RESULT', message: 'gave up after 3 attempts: boom 43' });
+    for (const r of results.filter((x) => x.line !== 43)) {
       expect(r.status).toBe(r.line % 7 === 0 ? 'INVALID' : STATUS[r.line % 4]);
     }
     expect([...calls.entries()].filter(([l, n]) => l !== 43 && n !== 2)).toEqual([]);
@@ -49,14 +51,15 @@ describe('runLocally', () => {
 
   it('ends, with every line ERROR, when validate throws every time', async () => {
     let calls = 0;
-    const out = await runLocally({
-      runId: 'r2', lines: stream(lines(1, 2, 3, 4, 5)), settings, store: new MemoryStore(), jobs: 2, retryDelayMs: 0, ...localQueues(2),
+    const store = new MemoryStore();
+    await runLocally({
+      runId: 'r2', lines: stream(lines(1, 2, 3, 4, 5)), settings, store, jobs: 2, retryDelayMs: 0, ...localQueues(2),
       validate: () => {
         calls++;
         return Promise.reject(new Error('always'));
       },
     });
-    expect(out.results.map((r) => [r.line, r.status])).toEqual([1, 2, 3, 4, 5].map((l) => [l, 'ERROR']));
+    expect((await reportResults(store, 'r2')).map((r) => [r.line, r.status])).toEqual([1, 2, 3, 4, 5].map((l) => [l, 'ERROR']));
     expect(calls).toBe(10);
   });
 
@@ -90,5 +93,27 @@ describe('runLocally', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it.each([false, true])('compacts each shard once its lines are in, never listing line objects (dropLines %s)', async (dropLines) => {
+    const listed: string[] = [];
+    const store = new MemoryStore();
+    const list = store.list.bind(store);
+    store.list = (prefix, o) => {
+      listed.push(prefix);
+      return list(prefix, o);
+    };
+    const parsed = Array.from({ length: 2600 }, (_, i) => i + 1).filter((n) => n % 100 !== 0).map((n) => (n % 9 === 0 ? invalidLine(n) : imageLine(n)));
+    const out = await runLocally({
+      runId: 'r6', lines: stream(parsed), settings, store, ...localQueues(), jobs: 8, dropLines,
+      validate: async (item) => verdict(item, STATUS[item.line % 4]!),
+    });
+    expect(out.summary).toMatchObject({ total: parsed.length, invalid: parsed.filter((p) => p.kind === 'invalid').length });
+    expect(listed.filter((p) => p.includes('/results'))).toEqual([]);
+    expect((await reportResults(store, 'r6')).map((r) => r.line)).toEqual(parsed.map((p) => p.line));
+    const keys: string[] = [];
+    for await (const k of list('runs/r6/')) keys.push(k);
+    expect(keys.filter((k) => k.endsWith('.ndjson'))).toHaveLength(3);
+    expect(keys.filter((k) => k.includes('/results/'))).toHaveLength(dropLines ? 0 : parsed.length);
   });
 });

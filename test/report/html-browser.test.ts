@@ -139,6 +139,32 @@ describe('HTML report with 100,000 lines', () => {
   }, 120_000);
 });
 
+describe('HTML report with more than 100,000 lines', () => {
+  it('says at the top that PASS lines are only counted, and lists and filters the others', async () => {
+    const n = 120_000;
+    const report = bigReport(n);
+    const notPass = report.results.filter((r) => r.status !== 'PASS').length;
+    const { page, requests, url, errors } = await open('capped.html', renderHtmlReport(report, { listName: 'capped.txt' }));
+    try {
+      expect(await page.locator('#mv-cap').isVisible()).toBe(true);
+      expect(await page.locator('#mv-cap').textContent()).toContain(`the table lists the ${notPass} lines that did not pass`);
+      const capBox = await page.locator('#mv-cap').boundingBox();
+      expect(capBox!.y).toBeLessThan(200);
+      expect(await countText(page)).toBe(`Showing ${notPass} of ${notPass} lines that did not pass (${n} lines in the run)`);
+      expect(await page.locator('input[name=mv-status][value=PASS]').isDisabled()).toBe(true);
+      expect(await visibleRows(page).locator('.c-status').allTextContents()).not.toContain('PASS');
+      await page.selectOption('#mv-code', 'NETWORK');
+      expect(await countText(page)).toBe(`Showing ${report.summary.errors} of ${notPass} lines that did not pass (${n} lines in the run)`);
+      expect(await page.evaluate('document.getElementsByTagName("*").length')).toBeLessThan(3000);
+      await page.screenshot({ path: join(artifacts, 'html-report-capped.png') });
+      expect(requests).toEqual([url]);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 120_000);
+});
+
 describe('HTML report of a hostile report.json, under its hash-based CSP', () => {
   const PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 

@@ -5,7 +5,7 @@ import { renderHtmlReport } from '../../lib/report/html.js';
 import { embedJson, escapeHtml } from '../../lib/report/html-escape.js';
 import { formatDuration } from '../../lib/report/html-summary.js';
 import { reportFormatOf, renderReport } from '../../lib/report/format.js';
-import { sampleReport, XSS_INPUT } from './sample-report.js';
+import { bigReport, sampleReport, XSS_INPUT } from './sample-report.js';
 
 function dataOf(html: string): { rows: unknown[][]; faq: Record<string, { cause: string; fix: string }> } {
   const m = /<script type="application\/json" id="mv-data">([\s\S]*?)<\/script>/.exec(html);
@@ -64,6 +64,31 @@ describe('renderHtmlReport: --signatures', () => {
     expect(html).toContain('<dt>Signatures</dt><dd>true</dd>');
     expect(dataOf(html).faq.SIGNATURE_MISSING?.cause).toBe(FAQ.SIGNATURE_MISSING.cause);
     expect(JSON.stringify(dataOf(html).rows)).toContain(message);
+  });
+});
+
+describe('HTML report beyond HTML_ALL_LINES_MAX lines', () => {
+  it('up to 100,000 lines lists every line and says nothing about a limit', () => {
+    const html = renderHtmlReport(bigReport(100_000), { listName: 'big.txt' });
+    const data = dataOf(html) as ReturnType<typeof dataOf> & { rowsOf: string; total: number };
+    expect(data.rows).toHaveLength(100_000);
+    expect([data.rowsOf, data.total]).toEqual(['all', 100_000]);
+    expect(html).not.toContain('id="mv-cap"');
+  });
+
+  it('beyond, lists every line that did not PASS, counts the rest, and says so at the top', () => {
+    const report = bigReport(100_001);
+    const html = renderHtmlReport(report, { listName: 'big.txt' });
+    const data = dataOf(html) as ReturnType<typeof dataOf> & { rowsOf: string; total: number };
+    const notPass = report.results.filter((r) => r.status !== 'PASS');
+    expect(data.rows.map((r) => r[0])).toEqual(notPass.map((r) => r.line));
+    expect([data.rowsOf, data.total]).toEqual(['not-pass', 100_001]);
+    const header = /<header>[\s\S]*?<\/header>/.exec(html)?.[0] ?? '';
+    expect(header).toContain(`This run has 100001 lines, more than 100000: the table lists the ${notPass.length} lines that did not pass; `
+      + `the ${report.summary.passed} PASS lines are counted above and listed in report.json.`);
+    expect(html).toContain('<h2>Lines that did not pass</h2>');
+    expect(html).toMatch(/<input type="checkbox" name="mv-status" value="PASS" disabled>/);
+    expect(html).toContain(`<div class="n">${report.summary.passed}</div><div class="l">PASS</div>`);
   });
 });
 

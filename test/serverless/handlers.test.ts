@@ -162,6 +162,49 @@ describe('validator handler', () => {
   });
 });
 
+describe('aggregator handler', () => {
+  const note = (runId: string) => sqsEvent([{ id: `n-${runId}`, receipt: 'n', body: JSON.stringify({ runId }), receiveCount: 1 }]);
+  const TWO = 'registry.example.com/a/b mirror.example.com/a/b 1\nregistry.example.com/a/c mirror.example.com/a/c 2\n';
+  const record = async (runId: string, line: number, status: string) => store.put(`runs/${runId}/results/${String(line).padStart(9, '0')}.json`,
+    JSON.stringify({ line, input: `in${line}`, status, code: status === 'PASS' ? null : 'DIGEST_MISMATCH', message: status.toLowerCase() }));
+  const shards = async (runId: string) => {
+    const out: string[] = [];
+    for await (const key of store.list(`runs/${runId}/shards/`)) out.push(key.slice(key.lastIndexOf('/') + 1));
+    return out;
+  };
+
+  it('a check out of time compacts nothing and sends its run a follow-up note; the next check closes it', async () => {
+    const { runId } = await drop('lists/late-check.txt', TWO);
+    await record(runId, 1, 'PASS');
+    await record(runId, 2, 'FAILED');
+    sqs.reset();
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    // No time left for compaction: the handler reads the time left as it starts (middy reads it
+    // next, for its own early timeout, which must not fire here).
+    let reads = 0;
+    await handlers.aggregator(note(runId), { ...context, getRemainingTimeInMillis: () => (reads++ === 0 ? 0 : 120_000) });
+    expect(reads).toBe(2);
+    expect(await shards(runId)).toEqual([]);
+    expect(sent('https://sqs/progress').map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!)))).toEqual([[{ runId }]]);
+    await handlers.aggregator(note(runId), context);
+    expect(await shards(runId)).toEqual(['000000.failed.txt', '000000.ndjson']);
+    expect(await json(`runs/${runId}/summary.json`)).toMatchObject({ total: 2, passed: 1, failed: 1, forced: false });
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('closes a run past its deadline by force, as the sweeper would, with the inputs of its missing lines', async () => {
+    const { runId } = await drop('lists/overdue-agg.txt', TWO);
+    await record(runId, 1, 'PASS');
+    await handlers.aggregator(note(runId), context);
+    expect(await store.head(`runs/${runId}/summary.json`)).toBeNull();
+    const run = await json(`runs/${runId}/run.json`);
+    await store.put(`runs/${runId}/run.json`, JSON.stringify({ ...run, deadline: '2000-01-01T00:00:00.000Z' }));
+    await handlers.aggregator(note(runId), context);
+    expect(await json(`runs/${runId}/summary.json`)).toMatchObject({ total: 2, passed: 1, errors: 1, forced: true, missing: 1 });
+    expect(Buffer.from((await store.get(`runs/${runId}/mirror-validate-failed.txt`))!).toString()).toBe('registry.example.com/a/c mirror.example.com/a/c 2\n');
+  });
+});
+
 describe('sweeper', () => {
   it('deletes a dead letter that is not a work item and closes an overdue run with NO_RESULT lines that keep their input', async () => {
     const { runId } = await drop('lists/overdue.txt', 'registry.example.com/a/b mirror.example.com/a/b 1\nregistry.example.com/a/c mirror.example.com/a/c 2\n');
@@ -179,5 +222,18 @@ describe('sweeper', () => {
     const summary = await json(`runs/${runId}/summary.json`);
     expect(summary).toMatchObject({ forced: true, missing: 2, errors: 2 });
     expect(await json(`runs/${runId}/results/000000002.json`)).toMatchObject({ status: 'ERROR', code: 'NO_RESULT', input: 'registry.example.com/a/c mirror.example.com/a/c 2' });
+  });
+
+  it('leaves an overdue run it had no time to close to the aggregator, with a note', async () => {
+    const { runId } = await drop('lists/overdue-budget.txt', 'registry.example.com/a/b mirror.example.com/a/b 1\n');
+    sqs.on(ReceiveMessageCommand).resolves({ Messages: [] });
+    const rt = runtime('sweeper');
+    const report = await sweep({
+      store: rt.store, deadLetters: rt.deadLetters, progress: rt.progress, forceBudgetMs: -1,
+      maxReceiveCount: 3, log: logger, lookbackMs: 48 * 3_600_000, now: () => new Date(Date.now() + 7 * 3_600_000),
+    });
+    expect(report.closed).not.toContain(runId);
+    expect(report.noted).toContain(runId);
+    expect(await store.head(`runs/${runId}/summary.json`)).toBeNull();
   });
 });
