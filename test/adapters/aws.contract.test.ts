@@ -8,8 +8,8 @@ import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import { SqsWorkQueue } from '../../lib/adapters/aws/sqs-queue.js';
 import { objectStoreContract } from '../contracts/object-store.contract.js';
 import { workQueueContract, type TestBody } from '../contracts/work-queue.contract.js';
-import { startFakeSqs } from '../helpers/fake-sqs.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
+import { startFakeSqs } from '../../testbed/fake-sqs.js';
+import { startS3, type S3Fixture } from '../../testbed/s3.js';
 
 let s3: S3Fixture;
 let n = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
+import { startS3, type S3Fixture } from '../../testbed/s3.js';
 
 let s3: S3Fixture;
 beforeAll(async () => {

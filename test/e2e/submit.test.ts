@@ -1,7 +1,7 @@
 /**
  * `mirror-validate submit`, `status` and `fetch` end to end against the emulated cloud: s3rver
  * as the bucket and the real Lambda handlers driven by the serverless pipeline harness
- * (test/serverless/pipeline-harness.ts), which validate against the real local registries.
+ * (testbed/pipeline-harness.ts), which validate against the real local registries.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { XMLValidator } from 'fast-xml-parser';
 import { main } from '../../lib/cli/run.js';
 import type { JsonReport } from '../../lib/core/report.js';
-import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../serverless/pipeline-harness.js';
+import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 
 const registries = inject('registries');
 const scenarios = inject('scenarios');

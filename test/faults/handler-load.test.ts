@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { JsonReport } from '../../lib/core/report.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../serverless/pipeline-harness.js';
+import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 import { buildLoadList, faultTally, standardScenarios, transientRules, via } from './fault-kit.js';
 
 const regs = inject('registries');

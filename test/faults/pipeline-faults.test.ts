@@ -10,7 +10,7 @@ import type { JsonReport } from '../../lib/core/report.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import type { LineResult } from '../../lib/core/types.js';
 import { CheckerPool } from '../../lib/serverless/checker-pool.js';
-import { context, dropNotes, handlers, pump, sqsEvent } from '../serverless/pipeline-harness.js';
+import { context, dropNotes, handlers, pump, sqsEvent } from '../../testbed/pipeline-harness.js';
 import { onFunctionPut, reportVerdicts, startFaultPipeline, withImageLimit, type FaultPipeline } from './pipeline-kit.js';
 
 let p: FaultPipeline;

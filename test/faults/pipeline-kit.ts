@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the handler-driven pipeline fault suites: a pipeline (test/serverless/pipeline-harness)
+ * Shared pieces of the handler-driven pipeline fault suites: a pipeline (testbed/pipeline-harness)
  * whose source registry sits behind a fault proxy, a small list of standard scenarios, list drops
  * that run the splitter on s3rver's own event, and S3 client middleware that fails or records
  * PutObject calls of the functions. No vitest imports.
@@ -12,7 +12,7 @@ import { resetCheckers } from '../../lambdas/validator.js';
 import type { HarnessInfo } from '../../testbed/registry-harness.js';
 import type { Scenario } from '../../testbed/scenarios.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
-import { BUCKET, context, handlers, startPipeline, type PipelineFixture } from '../serverless/pipeline-harness.js';
+import { BUCKET, context, handlers, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 import { standardScenarios, via } from './fault-kit.js';
 
 export const INVALID_LINE = 'not a valid line !!';

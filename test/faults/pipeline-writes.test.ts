@@ -10,7 +10,7 @@ import type { JsonReport } from '../../lib/core/report.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import { resetRuntime } from '../../lib/serverless/runtime.js';
 import { CheckerPool } from '../../lib/serverless/checker-pool.js';
-import { pump } from '../serverless/pipeline-harness.js';
+import { pump } from '../../testbed/pipeline-harness.js';
 import { failPuts, reportVerdicts, startFaultPipeline, type FaultPipeline } from './pipeline-kit.js';
 
 let p: FaultPipeline;

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FsObjectStore } from '../../lib/adapters/local/fs-store.js';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import { scenario } from '../../testbed/scenarios.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
+import { startS3, type S3Fixture } from '../../testbed/s3.js';
 import { satisfies } from '../../scripts/check-node.mjs';
 
 const regs = inject('registries');

@@ -12,8 +12,8 @@ import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import { resetRuntime, runtime, useAwsClients } from '../../lib/serverless/runtime.js';
 import { sweep } from '../../lib/serverless/sweep.js';
 import { logger } from '../../lib/serverless/logger.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
-import { context, handlers, sqsEvent } from './pipeline-harness.js';
+import { startS3, type S3Fixture } from '../../testbed/s3.js';
+import { context, handlers, sqsEvent } from '../../testbed/pipeline-harness.js';
 
 const sqs = mockClient(SQSClient);
 const eb = mockClient(EventBridgeClient);

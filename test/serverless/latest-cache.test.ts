@@ -4,7 +4,7 @@ import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
 import type { ObjectStore, PutOptions } from '../../lib/ports.js';
 import { isNewer, publishLatest } from '../../lib/serverless/latest.js';
 import { S3ContentCache } from '../../lib/serverless/s3-cache.js';
-import { startS3 } from '../helpers/s3.js';
+import { startS3 } from '../../testbed/s3.js';
 
 const stores: [string, () => Promise<{ store: ObjectStore; stop(): Promise<void> }>][] = [
   ['S3ObjectStore on s3rver', async () => {

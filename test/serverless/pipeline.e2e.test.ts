@@ -10,7 +10,7 @@ import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { WorkItem } from '../../lib/core/settings.js';
 import type { JsonReport } from '../../lib/core/report.js';
 import { CheckerPool } from '../../lib/serverless/checker-pool.js';
-import { BUCKET, context, dropNotes, handlers, pump, sqsEvent, startPipeline, type PipelineFixture } from './pipeline-harness.js';
+import { BUCKET, context, dropNotes, handlers, pump, sqsEvent, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 
 const registries = inject('registries');
 const scenarios = inject('scenarios');

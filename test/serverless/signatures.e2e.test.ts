@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { JsonReport } from '../../lib/core/report.js';
 import { startSignatureApiFixture, type SignatureApiFixture } from '../helpers/signed-api.js';
-import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from './pipeline-harness.js';
+import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 
 const regs = inject('registries');
 const table = inject('scenarios');

@@ -11,7 +11,7 @@ import { S3ObjectStore } from '../../lib/adapters/aws/s3-store.js';
 import type { JsonReport } from '../../lib/core/report.js';
 import { EXPECTED_RULES } from '../../testbed/scenario-defs-verdicts.js';
 import { groupScenarios, type Scenario } from '../../testbed/scenarios.js';
-import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from './pipeline-harness.js';
+import { BUCKET, context, handlers, pump, startPipeline, type PipelineFixture } from '../../testbed/pipeline-harness.js';
 
 const registries = inject('registries');
 const scenarios = inject('scenarios').filter((s) => s.source.registry === 'plain' && s.source.creds === 'none'

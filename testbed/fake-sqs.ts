@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { MemoryQueue } from '../../lib/adapters/local/memory-queue.js';
-import { ManualClock, type Clock } from '../../lib/adapters/local/clock.js';
-import type { QueueMessage } from '../../lib/ports.js';
+import { MemoryQueue } from '../lib/adapters/local/memory-queue.js';
+import { ManualClock, type Clock } from '../lib/adapters/local/clock.js';
+import type { QueueMessage } from '../lib/ports.js';
 
 export interface FakeQueueConfig {
   readonly visibilityTimeoutMs: number;

@@ -8,15 +8,15 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { QueueMessage } from '../../lib/ports.js';
-import { resetRuntime, useAwsClients } from '../../lib/serverless/runtime.js';
-import type { SqsEvent } from '../../lib/serverless/middleware.js';
-import { startFakeSqs, type FakeSqs } from '../helpers/fake-sqs.js';
-import { startS3, type S3Fixture } from '../helpers/s3.js';
-import { handler as splitter } from '../../lambdas/splitter.js';
-import { handler as validator, resetCheckers } from '../../lambdas/validator.js';
-import { handler as aggregator } from '../../lambdas/aggregator.js';
-import { handler as sweeper } from '../../lambdas/sweeper.js';
+import type { QueueMessage } from '../lib/ports.js';
+import { resetRuntime, useAwsClients } from '../lib/serverless/runtime.js';
+import type { SqsEvent } from '../lib/serverless/middleware.js';
+import { startFakeSqs, type FakeSqs } from './fake-sqs.js';
+import { startS3, type S3Fixture } from './s3.js';
+import { handler as splitter } from '../lambdas/splitter.js';
+import { handler as validator, resetCheckers } from '../lambdas/validator.js';
+import { handler as aggregator } from '../lambdas/aggregator.js';
+import { handler as sweeper } from '../lambdas/sweeper.js';
 
 export const BUCKET = 'pipeline';
 export const context = { awsRequestId: 'req-test', getRemainingTimeInMillis: () => 120_000 };
