@@ -51,6 +51,16 @@ describe('a reader\'s signal', () => {
     await until(() => s.aborted() === 1);
   });
 
+  it('aborts a /v2/ ping that hangs once its only waiting image gives up', async () => {
+    const s = await fake(hang);
+    const ctl = new AbortController();
+    const got = client().reader(newRequestStats(), ctl.signal).headManifest(refOn(s), 'v1');
+    await until(() => s.count('/v2/') === 1);
+    ctl.abort(new DOMException('image time limit', 'TimeoutError'));
+    await expect(got).rejects.toMatchObject({ name: 'TimeoutError' });
+    await until(() => s.aborted() === 1);
+  });
+
   it('ends a retry wait at once', async () => {
     const s = await fake(pinged((_req, res) => sendError(res, 503, 'UNAVAILABLE')));
     const ctl = new AbortController();
