@@ -5,7 +5,8 @@
  * lines are counted in the summary and listed in report.json).
  */
 import type { CodeCount, JsonReport, ReportLine, Summary } from '../core/report.js';
-import type { Status } from '../core/types.js';
+import type { SpecEntry, Status } from '../core/types.js';
+import { platformKey } from '../core/platform.js';
 import { HTML_ALL_LINES_MAX } from '../core/defaults.js';
 import { faqFor, type FaqEntry } from '../core/faq.js';
 import { viewOf } from './formatter.js';
@@ -13,10 +14,13 @@ import { viewOf } from './formatter.js';
 /** Status order of the tuples' status index; the client script uses the same order. */
 export const STATUS_ORDER: readonly Status[] = ['PASS', 'FAILED', 'ERROR', 'SKIPPED', 'INVALID'];
 
+/** A spec entry with `k`, its platform in normal form (core/platform.ts), so the page pairs `arm64` with `arm64/v8`. */
+export type KeyedSpecEntry = SpecEntry & { readonly k: string };
+
 /** `[line, statusIndex, code, input, message, source, destination, srcSpec, dstSpec, durationMs, rule]`. */
 export type RowTuple = [
   number, number, string | null, string, string,
-  string | null, string | null, ReportLine['srcSpec'] | null, ReportLine['dstSpec'] | null, number | null, string | null,
+  string | null, string | null, KeyedSpecEntry[] | null, KeyedSpecEntry[] | null, number | null, string | null,
 ];
 
 export type HtmlFaq = Record<string, Pick<FaqEntry, 'cause' | 'fix'>>;
@@ -50,8 +54,12 @@ export function htmlFaq(codes: Readonly<Record<string, CodeCount>>): HtmlFaq {
 export function rowTuple(r: ReportLine): RowTuple {
   return [
     r.line, Math.max(0, STATUS_ORDER.indexOf(r.status)), r.code ?? null, r.input, r.message,
-    r.source ?? null, r.destination ?? null, r.srcSpec ?? null, r.dstSpec ?? null, r.durationMs ?? null, r.rule ?? null,
+    r.source ?? null, r.destination ?? null, keyed(r.srcSpec), keyed(r.dstSpec), r.durationMs ?? null, r.rule ?? null,
   ];
+}
+
+function keyed(spec: readonly SpecEntry[] | undefined): KeyedSpecEntry[] | null {
+  return spec ? spec.map((e) => ({ ...e, k: platformKey(e.platform) })) : null;
 }
 
 /** The embedded data of a report held in memory. */

@@ -95,8 +95,11 @@ export const HTML_SCRIPT = String.raw`
   });
   window.addEventListener('resize', render);
 
-  function platformKey(p) {
-    p = p || {};
+  // e.k: the platform in normal form, computed by the report builder (core/platform.ts), so that
+  // arm64 and arm64/v8 pair up; a report without it falls back to the fields as written.
+  function platformKey(e) {
+    if (typeof e.k === 'string') return e.k;
+    var p = e.platform || {};
     return [p.os, p.architecture, p.variant || '', p['os.version'] || ''].join('/');
   }
   function platformText(p) {
@@ -109,9 +112,9 @@ export const HTML_SCRIPT = String.raw`
   function pairSpecs(src, dst) {
     var pairs = [], used = new Array(dst.length), leftS = [];
     src.forEach(function (s) {
-      var k = platformKey(s.platform);
+      var k = platformKey(s);
       for (var j = 0; j < dst.length; j++) {
-        if (!used[j] && platformKey(dst[j].platform) === k) { used[j] = true; pairs.push([s, dst[j]]); return; }
+        if (!used[j] && platformKey(dst[j]) === k) { used[j] = true; pairs.push([s, dst[j]]); return; }
       }
       leftS.push(s);
     });
@@ -130,7 +133,7 @@ export const HTML_SCRIPT = String.raw`
     var body = el('tbody');
     pairSpecs(src || [], dst || []).forEach(function (p) {
       var s = p[0], d = p[1], tr = el('tr');
-      var pd = !s || !d || platformKey(s.platform) !== platformKey(d.platform);
+      var pd = !s || !d || platformKey(s) !== platformKey(d);
       var dd = !s || !d || s.digest !== d.digest;
       var md = !s || !d || (s.mediaType || '') !== (d.mediaType || '');
       [s, d].forEach(function (e) {

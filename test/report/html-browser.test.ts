@@ -84,6 +84,8 @@ describe('HTML report in Chromium', () => {
     const digest = cards.nth(0).locator('table.spec tbody tr');
     expect(await digest.nth(0).locator('td.diff').count()).toBe(0);
     expect(await digest.nth(1).locator('td.diff').allTextContents()).toEqual([`sha256:${'c'.repeat(64)}`, `sha256:${'d'.repeat(64)}`]);
+    // arm64 and arm64/v8 are one platform (containerd's normal form): paired on one row, only the digests differ
+    expect(await digest.nth(1).locator('td').allTextContents()).toContain('linux/arm64/v8');
     const platform = cards.nth(1).locator('table.spec tbody tr');
     expect(await platform.nth(1).locator('td.diff').first().textContent()).toBe('linux/arm/v7');
     expect(await platform.nth(1).locator('td.miss').textContent()).toBe('missing');

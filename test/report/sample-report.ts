@@ -17,7 +17,7 @@ export const SAMPLE_RESULTS: LineResult[] = [
     srcSpec: [spec('amd64', D('a'))], dstSpec: [spec('amd64', D('a'))], requests: { manifestHead: 2 }, rateLimitRemaining: 97 },
   { line: 2, input: 'docker.io/library/redis:7', status: 'FAILED', code: 'DIGEST_MISMATCH',
     message: 'srcSpec and dstSpec differ', source: 'docker.io/library/redis:7', destination: 'mirror.local/library/redis:7',
-    srcSpec: [spec('amd64', D('b')), spec('arm64', D('c'))], dstSpec: [spec('amd64', D('b')), spec('arm64', D('d'))], durationMs: 340, rule: 'index' },
+    srcSpec: [spec('amd64', D('b')), spec('arm64', D('c'))], dstSpec: [spec('amd64', D('b')), spec('arm64', D('d'), MANIFEST, 'v8')], durationMs: 340, rule: 'index' },
   { line: 3, input: 'quay.io/coreos/etcd:v3.5', status: 'FAILED', code: 'PLATFORM_MISMATCH',
     message: 'srcSpec and dstSpec differ', source: 'quay.io/coreos/etcd:v3.5', destination: 'mirror.local/coreos/etcd:v3.5',
     srcSpec: [spec('amd64', D('e')), spec('arm', D('f'), MANIFEST, 'v7')], dstSpec: [spec('amd64', D('e'))], durationMs: 200 },
