@@ -115,7 +115,7 @@ export const TRANSIENT_FAULTS: readonly Fault[] = [
   { kind: 'reset' }, { kind: 'truncate' }, { kind: 'slow', chunkBytes: 512, delayMs: 1 },
 ];
 
-/** Together about `rate` of registry requests: each transient fault `rate / 8`, never twice in a row per URL. */
+/** Together about `rate` of registry requests: each transient fault `rate / 8`, never twice in a row per URL nor twice within 250 ms. */
 export function transientRules(rate = 0.256): FaultRule[] {
   return TRANSIENT_FAULTS.map((fault) => ({ path: /^\/v2\//, fault, probability: rate / TRANSIENT_FAULTS.length, transient: true }));
 }

@@ -42,9 +42,18 @@ export interface FaultRule {
   readonly times?: number;
   /** Inject with this probability (seeded, reproducible). */
   readonly probability?: number;
-  /** Never inject twice in a row into the same method and path (a retry then gets through). */
+  /**
+   * A fault a retry gets through: never injected twice in a row into the same method and path,
+   * nor twice into it within {@link TRANSIENT_QUIET_MS}. Concurrent lines share URLs, so "in a
+   * row" alone let one line's retries meet another fault each time the other lines' requests
+   * came between them; a line's retry comes within milliseconds (test backoff is 5-20 ms), well
+   * inside the quiet time.
+   */
   readonly transient?: boolean;
 }
+
+/** After a transient fault, the same method and path is not faulted again for this long. */
+export const TRANSIENT_QUIET_MS = 250;
 
 /** FNV-1a, then a mulberry32 round: a uniform number in [0, 1) for `text`. */
 export function seededUnit(seed: number, text: string): number {
@@ -65,8 +74,9 @@ export class RuleBook {
   private readonly used: number[];
   private readonly seen = new Map<string, number>();
   private readonly lastFaulted = new Set<string>();
+  private readonly faultedAt = new Map<string, number>();
 
-  constructor(private rules: readonly FaultRule[], private readonly seed: number) {
+  constructor(private rules: readonly FaultRule[], private readonly seed: number, private readonly now: () => number = Date.now) {
     this.used = rules.map(() => 0);
   }
 
@@ -77,6 +87,7 @@ export class RuleBook {
     this.used.push(...rules.map(() => 0));
     this.seen.clear();
     this.lastFaulted.clear();
+    this.faultedAt.clear();
   }
 
   /** The fault for this request, or undefined to forward it untouched. */
@@ -85,14 +96,16 @@ export class RuleBook {
     const n = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, n);
     const wasFaulted = this.lastFaulted.delete(key);
+    const quiet = this.now() - (this.faultedAt.get(key) ?? -Infinity) < TRANSIENT_QUIET_MS;
     for (const [i, rule] of this.rules.entries()) {
       if (rule.method !== undefined && rule.method !== method) continue;
       if (!rule.path.test(path)) continue;
-      if (rule.transient && wasFaulted) continue;
+      if (rule.transient && (wasFaulted || quiet)) continue;
       if (rule.times !== undefined && (this.used[i] ?? 0) >= rule.times) continue;
       if (rule.probability !== undefined && seededUnit(this.seed, `${i}|${key}|${n}`) >= rule.probability) continue;
       this.used[i] = (this.used[i] ?? 0) + 1;
       this.lastFaulted.add(key);
+      this.faultedAt.set(key, this.now());
       return rule.fault;
     }
     return undefined;
