@@ -3,7 +3,7 @@
  * machine, the medians and same-run ratios, the targets, the request counts, the cache re-run,
  * the tokens, the serverless measurements and the paper model for 1,000,000 images on AWS.
  */
-import type { BenchResults } from './results.js';
+import type { BenchResults, ClientSummary } from './results.js';
 import { costModel, MODEL } from './paper-model.js';
 import type { SignatureResults } from './signatures-run.js';
 
@@ -22,6 +22,11 @@ const PASSES: readonly [string, string][] = [
   ['floor', 'floor client'], ['skopeo', 'skopeo baseline'],
 ];
 
+function clientRow(name: string, c: ClientSummary, rss?: string): string {
+  return row([name, f(c.wallSeconds), f(c.imagesPerSecond, 0), f(c.cpuSeconds), f(c.cpuMsPerImage), rss ?? (c.maxRssMb ? f(c.maxRssMb, 0) : '–'),
+    c.wallSecondsAll.map((x) => f(x)).join(', '), (c.loadAll ?? []).map((x) => f(x, 1)).join(', ') || '–']);
+}
+
 function requestTable(r: BenchResults): string[] {
   const present = PASSES.filter(([k]) => r.requests[k]);
   const lines = [row(['per image', ...present.map(([, label]) => label)]), row(['---', ...present.map(() => '---:')])];
@@ -34,7 +39,7 @@ function requestTable(r: BenchResults): string[] {
 }
 
 export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): string {
-  const { cli, skopeo, floor } = r.clients;
+  const { cli, cliNoCache, skopeo, floor } = r.clients;
   const m = r.machine;
   const out: string[] = [];
   const p = (...s: string[]): void => { out.push(...s); };
@@ -51,13 +56,14 @@ export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): 
     `- **Images.** ${int(r.images.n)} correctly mirrored images in ${int(r.images.repositories)} repositories (5 tags each): ${int(r.images.dockerLists)} Docker manifest lists, ${int(r.images.ociIndexes)} OCI indexes (2–4 platforms each, ${int(r.images.platforms)} platforms in all, among them arm/v7, ppc64le and s390x, which the default \`--arch amd64,arm64\` filters out) and ${int(r.images.singles)} single schema2 images. The destinations are what hangar 2023's \`mirror\` writes: a Docker list of the matching entries in source order (byte-identical to the source for ${int(r.images.sameDigest)} lists where nothing was filtered out), a one-entry list for a single image. ${int(r.images.matchedChildren)} destination children match the filter. Generation took ${f(r.images.generateSeconds, 1)} s (shared blobs pushed once per repository, children made distinct by an annotation, parallel pushes).`,
     `- **Registries.** Debian \`docker-registry\` (${m.registry}) on 127.0.0.1: the source plain HTTP, the destination HTTPS with htpasswd (bcrypt cost 4) basic auth; a third, HTTPS with bearer-token auth, as the destination of the token variant.`,
     `- **Clients**, each at concurrency ${r.args.jobs}:`,
-    `  - **CLI**: \`node dist/bin/cli.js -f list -j ${r.args.jobs} --tls-verify=false --no-cache\` (a cold run; the cache runs are below);`,
+    `  - **CLI, default run**: \`node dist/bin/cli.js -f list -j ${r.args.jobs} --tls-verify=false\`, as a user runs it: with its manifest cache in the default place (\`$XDG_CACHE_HOME/mirror-validate\`, \`XDG_CACHE_HOME\` pointing into the bench directory), warmed by the warm-up pass, so this is the everyday re-validation of an unchanged list;`,
+    `  - **CLI \`--no-cache\`**: the same with \`--no-cache\` (a cold run, informative);`,
     '  - **skopeo baseline**: hangar 2023\'s way, one `skopeo --insecure-policy inspect --raw --tls-verify=false` process per manifest read (source tag, destination tag, `--config` of a single source image, each matching destination child), images one at a time per worker, 20 workers. hangar 2023 skips the child reads for OCI-index sources (a bug); the baseline reads them for every list so that both do the same work;',
-    '  - **floor client**: a bare keep-alive undici client making only the cold-run minimum (GET source tag and GET destination tag in parallel, then HEAD each matching destination child; GET the config blob of a single source image), no verification, no output.',
-    `- **Timing.** A warm-up pass of each client, then ${r.args.reps} repetitions; in each, the three clients run one after the other in rotating order. Medians are reported; ratios compare medians of the same run. Wall time is from process start to exit (the skopeo driver: first to last process).`,
+    '  - **floor client** (bench/floor-client.ts): a bare keep-alive `node:http`/`node:https` client (no HTTP library) making only the cold-run minimum (GET source tag and GET destination tag in parallel, then HEAD each matching destination child; GET the config blob of a single source image), no verification, no output: the floor any validating client in Node stands on.',
+    `- **Timing.** A warm-up pass of each client (for the default CLI run, the whole list, which fills its cache), then ${r.args.reps} repetitions; in each, the four clients run one after the other in rotating order. Medians are reported; ratios compare medians of the same run. Wall time is from process start to exit (the skopeo driver: first to last process). The machine's 1-minute load average is recorded at the start of every timed pass (other work on the machine, e.g. test runs, slows the registries and the clients alike).`,
     '- **CPU** is what the kernel accounts to the client processes alone: the growth of the bench process\'s `cutime + cstime` (/proc/self/stat) over a pass, i.e. the CPU of every child it reaped. For skopeo that is the sum over all its processes; the Node driver that spawns them is excluded (reported apart). **Peak RSS** from `/usr/bin/time -f %M` (for skopeo: per process, up to 20 run at once).',
     '- **Requests** are counted by counting reverse proxies (bench/counting-proxy.ts) in front of the source and destination registries, in separate passes that are never timed. **Tokens** are counted by the token server of the bearer-token registry.',
-    `- **Caveats.** The registries run on the same ${m.nproc} cores as the clients. Their own CPU (about 2.3 ms per authenticated TLS request, 1.1 ms per plain one) dominates the floor, so any client CPU slows them down. distribution 2.8 answers every HEAD with \`Connection: close\`, so each child HEAD costs a new TCP (and, at the destination, TLS) connection for every client alike: about 1,750 TLS handshakes per 1,000 images for both the CLI and the floor client (Harbor, built on distribution, behaves the same).`, '');
+    `- **Caveats.** The registries run on the same ${m.nproc} cores as the clients. Their own CPU (about 2.3 ms per authenticated TLS request, 1.1 ms per plain one) dominates the floor, so any client CPU slows them down. Connections are kept alive for HEADs too: the registry client tells undici not to close after a HEAD (its default, for servers that wrongly send a body), so a child HEAD costs no new TCP or TLS connection.`, '');
 
   p('## Machine', '', row(['', '']), row(['---', '---']),
     row(['CPUs (`nproc`)', m.nproc]), row(['CPU model', m.cpuModel]), row(['memory', `${m.memoryGb} GiB`]), row(['OS', m.os]),
@@ -65,14 +71,17 @@ export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): 
     row(['load average (1/5/15 min) at the start', r.loadAtStart.join(' / ')]), row(['load average at the end', m.loadAverage.join(' / ')]), '');
 
   p(`## Results (${int(r.images.n)} images, median of ${r.args.reps})`, '',
-    row(['client', 'wall s', 'images/s', 'client CPU s', 'CPU ms / image', 'peak RSS MiB', 'wall s, every rep']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---']),
-    row(['CLI', f(cli.wallSeconds), f(cli.imagesPerSecond, 0), f(cli.cpuSeconds), f(cli.cpuMsPerImage), cli.maxRssMb ? f(cli.maxRssMb, 0) : '–', cli.wallSecondsAll.map((x) => f(x)).join(', ')]),
-    row(['skopeo baseline', f(skopeo.wallSeconds), f(skopeo.imagesPerSecond, 0), f(skopeo.cpuSeconds), f(skopeo.cpuMsPerImage), `${f(r.skopeoProcessRssMb, 0)} per process`, skopeo.wallSecondsAll.map((x) => f(x)).join(', ')]),
-    row(['floor client', f(floor.wallSeconds), f(floor.imagesPerSecond, 0), f(floor.cpuSeconds), f(floor.cpuMsPerImage), floor.maxRssMb ? f(floor.maxRssMb, 0) : '–', floor.wallSecondsAll.map((x) => f(x)).join(', ')]),
+    row(['client', 'wall s', 'images/s', 'client CPU s', 'CPU ms / image', 'peak RSS MiB', 'wall s, every rep', 'load at each rep']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---', '---']),
+    clientRow('floor client (bare node:http)', floor),
+    clientRow('CLI, default run (cache warm)', cli),
+    ...(cliNoCache ? [clientRow('CLI `--no-cache`', cliNoCache)] : []),
+    clientRow('skopeo baseline', skopeo, `${f(r.skopeoProcessRssMb, 0)} per process`),
     '', `skopeo started ${int(skopeo.processes ?? 0)} processes per pass; its Node driver used ${f(skopeo.driverCpuSeconds ?? 0)} s CPU on top (not counted above).`, '',
     '**Ratios (same run):**', '',
-    `- CLI wall / floor wall: **${f(r.ratios.cliVsFloorWall)}×** (per rep: ${r.ratios.perRep.cliVsFloorWall.map((x) => f(x)).join(', ')})`,
+    `- CLI default run wall / floor wall: **${f(r.ratios.cliVsFloorWall)}×** (per rep: ${r.ratios.perRep.cliVsFloorWall.map((x) => f(x)).join(', ')})`,
+    ...(r.ratios.cliVsFloorCpuPerImage !== undefined ? [`- CLI default run CPU per image / floor CPU per image: **${f(r.ratios.cliVsFloorCpuPerImage)}×** (per rep: ${(r.ratios.perRep.cliVsFloorCpu ?? []).map((x) => f(x)).join(', ')}); ${f(r.cliStartupCpuSeconds)} s of the CLI's CPU per run is its start-up (\`--help\`: process and module loading)`] : []),
+    ...(r.ratios.cliNoCacheVsFloorWall !== undefined ? [`- CLI \`--no-cache\` wall / floor wall: ${f(r.ratios.cliNoCacheVsFloorWall)}×; CPU per image: ${f(r.ratios.cliNoCacheVsFloorCpuPerImage ?? Number.NaN)}×`] : []),
     `- CLI images/s / skopeo images/s: **${f(r.ratios.cliVsSkopeoImagesPerSecond)}×** (per rep: ${r.ratios.perRep.cliVsSkopeoWall.map((x) => f(x)).join(', ')}); the floor client reaches ${f(r.ratios.floorVsSkopeoImagesPerSecond)}×, the ceiling on this machine`,
     `- CLI CPU per image / skopeo CPU per image: **1/${f(1 / r.ratios.cliVsSkopeoCpuPerImage, 1)}**`, '');
 

@@ -1,8 +1,10 @@
 /**
- * One pass of each client over a list: the CLI (`node dist/bin/cli.js -j N`), the floor client
- * (bundled, its own process) and the skopeo baseline, each measured (wall, CPU, peak RSS).
+ * One pass of each client over a list: the CLI (`node dist/bin/cli.js -j N`, as invoked by
+ * default or with `--no-cache`), the floor client (bundled, its own process) and the skopeo
+ * baseline, each measured (wall, CPU, peak RSS) with the machine's load when it started.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { BenchImage } from './generate.js';
 import { runMeasured } from './measure.js';
@@ -11,9 +13,12 @@ import { runSkopeoBaseline } from './skopeo-baseline.js';
 
 export const ARCH = ['amd64', 'arm64'] as const;
 
+/** The timed clients: the CLI as invoked by default (manifest cache on), the CLI with `--no-cache`, skopeo, the floor. */
+export type ClientName = 'cli' | 'cliNoCache' | 'skopeo' | 'floor';
+
 /** A measured pass. */
 export interface PassResult {
-  readonly client: 'cli' | 'skopeo' | 'floor';
+  readonly client: ClientName;
   readonly images: number;
   readonly passed: number;
   readonly wallMs: number;
@@ -24,7 +29,18 @@ export interface PassResult {
   readonly driverCpuSeconds?: number;
   /** CLI with --report: the client's own request counts summed over lines. */
   readonly clientCounts?: Record<string, number>;
+  /** 1-minute load average when the pass started (other processes on the machine). */
+  readonly load1?: number;
 }
+
+/** How a CLI pass uses the manifest cache. */
+export type CacheMode =
+  | 'none'
+  /** No cache flag at all (the default invocation): the cache is `$XDG_CACHE_HOME/mirror-validate`. */
+  | { readonly xdgCacheHome: string }
+  | { readonly dir: string };
+
+const load1 = (): number => Math.round(os.loadavg()[0]! * 100) / 100;
 
 export interface Destination {
   readonly host: string;
@@ -32,16 +48,21 @@ export interface Destination {
   readonly password: string;
 }
 
-/** Runs the CLI over `list`. `cacheDir` undefined = `--no-cache`; `flags`: more CLI flags (`--signatures`). */
+/** Runs the CLI over `list` (default: `--no-cache`); `flags`: more CLI flags (`--signatures`). */
 export async function cliPass(o: {
-  root: string; dir: string; list: string; images: number; jobs: number; dest: Destination; cacheDir?: string; report?: boolean;
+  root: string; dir: string; list: string; images: number; jobs: number; dest: Destination; cache?: CacheMode; report?: boolean;
   flags?: readonly string[];
 }): Promise<PassResult> {
   const report = path.join(o.dir, 'report.json');
+  const cache = o.cache ?? 'none';
+  const cacheArgs = cache === 'none' ? ['--no-cache'] : 'dir' in cache ? ['--cache-dir', cache.dir] : [];
   const args = [path.join(o.root, 'dist', 'bin', 'cli.js'), '-f', o.list, '-j', String(o.jobs), '--tls-verify=false',
-    '-o', path.join(o.dir, 'failed.txt'), ...(o.cacheDir ? ['--cache-dir', o.cacheDir] : ['--no-cache']),
-    ...(o.report ? ['--report', report] : []), ...(o.flags ?? [])];
-  const env = { ...process.env, DEST_USERNAME: o.dest.username, DEST_PASSWORD: o.dest.password };
+    '-o', path.join(o.dir, 'failed.txt'), ...cacheArgs, ...(o.report ? ['--report', report] : []), ...(o.flags ?? [])];
+  const env = {
+    ...process.env, DEST_USERNAME: o.dest.username, DEST_PASSWORD: o.dest.password,
+    ...(cache !== 'none' && 'xdgCacheHome' in cache ? { XDG_CACHE_HOME: cache.xdgCacheHome } : {}),
+  };
+  const load = load1();
   const r = await runMeasured(process.execPath, args, { env, cwd: o.dir });
   const m = /(\d+) passed/.exec(r.stderr);
   const passed = m ? Number(m[1]) : 0;
@@ -55,7 +76,7 @@ export async function cliPass(o: {
     }
   }
   return {
-    client: 'cli', images: o.images, passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    client: cache === 'none' ? 'cliNoCache' : 'cli', images: o.images, passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds, load1: load,
     ...(r.maxRssMb !== undefined ? { maxRssMb: r.maxRssMb } : {}), ...(clientCounts ? { clientCounts } : {}),
   };
 }
@@ -71,11 +92,12 @@ export async function floorPass(o: {
   const jobFile = path.join(o.dir, 'floor-job.json');
   await writeFile(jobFile, JSON.stringify(job));
   const env = { ...process.env, BENCH_DEST_USER: o.dest.username, BENCH_DEST_PASSWORD: o.dest.password };
+  const load = load1();
   const r = await runMeasured(process.execPath, [o.script, jobFile], { env });
   if (r.code !== 0) throw new Error(`floor client exited ${r.code}: ${r.stderr.slice(-2000)}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { passed?: number };
   return {
-    client: 'floor', images: o.images.length, passed: out.passed ?? 0, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    client: 'floor', images: o.images.length, passed: out.passed ?? 0, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds, load1: load,
     ...(r.maxRssMb !== undefined ? { maxRssMb: r.maxRssMb } : {}),
   };
 }
@@ -84,10 +106,11 @@ export async function floorPass(o: {
 export async function skopeoPass(o: {
   images: readonly BenchImage[]; jobs: number; srcHost: string; dstHost: string; authFile: string;
 }): Promise<PassResult> {
+  const load = load1();
   const r = await runSkopeoBaseline({ images: o.images, srcHost: o.srcHost, dstHost: o.dstHost, authFile: o.authFile, workers: o.jobs, arch: [...ARCH] });
   if (r.failed.length > 0) process.stderr.write(`skopeo baseline failures: ${r.failed.join('; ')}\n`);
   return {
-    client: 'skopeo', images: o.images.length, passed: r.passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds,
+    client: 'skopeo', images: o.images.length, passed: r.passed, wallMs: r.wallMs, cpuSeconds: r.cpuSeconds, load1: load,
     processes: r.processes, driverCpuSeconds: r.driverCpuSeconds,
   };
 }
