@@ -8,6 +8,9 @@ import { CliError } from './errors.js';
 import { FAILED_FILE_NAME } from '../core/defaults.js';
 import { reportFormatOf } from '../report/format.js';
 
+export const SUBCOMMANDS = ['submit', 'status', 'fetch'] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
 /** Where the pipeline's bucket is and how to reach it. */
 export interface BucketConfig {
   readonly bucket: string;

@@ -21,7 +21,7 @@ import { CliError } from './errors.js';
 import { findRun, runIdsSince, type Upload } from './find-run.js';
 import { scanListFile } from './list-file.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
-import { parseFetch, parseStatus, parseSubmit, type BucketConfig, type ReadConfig, type SubmitConfig } from './remote-options.js';
+import { parseFetch, parseStatus, parseSubmit, type BucketConfig, type ReadConfig, type Subcommand, type SubmitConfig } from './remote-options.js';
 import {
   readFinished, remoteExitCode, writeFinished, type FinishedRun, type LocalTargets,
 } from './remote-results.js';
@@ -29,8 +29,6 @@ import { s3ClientFor } from './s3-client.js';
 import { watchRun } from './watch-run.js';
 import type { CliIo } from './run.js';
 
-export const SUBCOMMANDS = ['submit', 'status', 'fetch'] as const;
-export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 /** How long submit looks for the run its upload started before giving up. */
 export const FIND_TIMEOUT_MS = 5 * 60_000;
