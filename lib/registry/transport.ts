@@ -7,13 +7,14 @@
  * aborts it, its body and its backoff at once.
  */
 import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent } from './undici-parts.js';
 import { pause } from './abort.js';
 import { guardedConnector } from './connector.js';
 import type { Guard } from './security.js';
 import type { RequestCounts } from '../core/types.js';
 import type { RequestStats } from '../ports.js';
-import { discard, formatBytes, readCapped, type BodyStream } from './body.js';
+import { formatBytes } from './body.js';
+import { exchange } from './exchange.js';
 import { RegistryError, sanitizeUrl } from './errors.js';
 import {
   backoffMs, classifyFailure, parseRateLimitRemaining, parseRetryAfter, RETRY_STATUSES,
@@ -189,49 +190,29 @@ export class Transport {
     if (authorization !== undefined) headers.authorization = authorization;
     stats.counts[req.kind]++;
     const started = Date.now();
-    const trace = `${method} ${sanitizeUrl(url)}`;
+    const trace = (): string => `${method} ${sanitizeUrl(url)}`;
+    // The deadline bounds the wait for headers and between body chunks (exchange checks each
+    // chunk too): no timer or signal of its own per request. The caller's signal cancels.
+    const limit = Math.max(1, Math.min(this.opts.timeoutMs, deadline - started));
     try {
-      const res = await request(url, {
-        dispatcher: this.agent,
-        method,
-        headers,
-        body: method === 'POST' ? req.body : undefined,
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-        signal: withDeadline(deadline, req.signal),
+      const res = await exchange(this.agent, url, {
+        method, headers, timeoutMs: limit, deadline, ...(req.signal ? { signal: req.signal } : {}),
+        ...(method === 'POST' && req.body !== undefined ? { body: req.body } : {}),
+        limit: (status, resHeaders) => bodyLimit(req, status, resHeaders),
       });
       const remaining = parseRateLimitRemaining(firstOf(res.headers['ratelimit-remaining']));
       if (remaining !== undefined) stats.rateLimitRemaining = remaining;
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      const body = method === 'HEAD'
-        ? (await res.body.dump(), new Uint8Array())
-        : await this.readBody(req, res.body as BodyStream, res.headers, ok);
-      this.opts.debug?.(`${trace} -> ${res.statusCode} (${Date.now() - started} ms)`);
-      return { status: res.statusCode, headers: res.headers, body, url };
+      this.opts.debug?.(`${trace()} -> ${res.status} (${Date.now() - started} ms)`);
+      return { status: res.status, headers: res.headers, body: res.body, url };
     } catch (err) {
       const label = err instanceof RegistryError ? err.code : classifyFailure(err).detail;
-      this.opts.debug?.(`${trace} -> ${label} (${Date.now() - started} ms)`);
+      this.opts.debug?.(`${trace()} -> ${label} (${Date.now() - started} ms)`);
       if (err instanceof RegistryError && err.code === 'NOT_ALLOWED') {
         // The connector refused the address this connection resolved to.
         throw new RegistryError('NOT_ALLOWED', `${req.registry}: ${role} ${err.message}`, { registry: req.registry, cause: err });
       }
       throw err;
     }
-  }
-
-  private async readBody(
-    req: HttpRequest, body: BodyStream, headers: HttpResponse['headers'], ok: boolean,
-  ): Promise<Uint8Array> {
-    if (!ok) return readCapped(body, ERROR_BODY_CAP, 'truncate');
-    const tooLarge = (): RegistryError => new RegistryError(
-      'MALFORMED', `${req.registry}: ${req.what} larger than ${formatBytes(req.maxBytes)}`, { registry: req.registry },
-    );
-    const declared = Number(firstOf(headers['content-length']));
-    if (Number.isFinite(declared) && declared > req.maxBytes) {
-      discard(body);
-      throw tooLarge();
-    }
-    return readCapped(body, req.maxBytes, tooLarge);
   }
 
   /** Emits a debug line, if tracing is on. */
@@ -245,10 +226,18 @@ export class Transport {
   }
 }
 
-/** The request's deadline, and the caller's signal when there is one. */
-function withDeadline(deadline: number, signal: AbortSignal | undefined): AbortSignal {
-  const timeout = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
-  return signal ? AbortSignal.any([timeout, signal]) : timeout;
+/**
+ * How much of a body is kept: 2xx bodies up to `req.maxBytes` (a larger one, declared or read,
+ * is MALFORMED), other statuses their first 64 KiB (error details).
+ */
+function bodyLimit(req: HttpRequest, status: number, headers: HttpResponse['headers']): { max: number; over: 'truncate' | (() => Error) } {
+  if (status < 200 || status >= 300) return { max: ERROR_BODY_CAP, over: 'truncate' };
+  const tooLarge = (): RegistryError => new RegistryError(
+    'MALFORMED', `${req.registry}: ${req.what} larger than ${formatBytes(req.maxBytes)}`, { registry: req.registry },
+  );
+  const declared = Number(firstOf(headers['content-length']));
+  if (req.method !== 'HEAD' && Number.isFinite(declared) && declared > req.maxBytes) throw tooLarge();
+  return { max: req.maxBytes, over: tooLarge };
 }
 
 function firstOf(v: string | string[] | undefined): string | undefined {
