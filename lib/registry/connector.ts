@@ -7,7 +7,8 @@
  */
 import { isIP } from 'node:net';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { buildConnector as build } from './undici-parts.js';
 import type { Guard } from './security.js';
 
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
@@ -29,7 +30,7 @@ export function guardedConnector(guard: Guard, options: buildConnector.BuildOpti
         );
       };
       if (connectors.size >= MAX_CONNECTORS) connectors.clear();
-      c = buildConnector({ ...options, lookup } as buildConnector.BuildOptions);
+      c = build({ ...options, lookup } as buildConnector.BuildOptions);
       connectors.set(key, c);
     }
     return c;
