@@ -69,6 +69,9 @@ function timeLimit(ms: number, item: WorkItem, controller: AbortController): { p
   return { promise, cancel: () => clearTimeout(timer) };
 }
 
+/** The abort reason once an image's check has its result: one shared value, not an exception (and stack) per image. */
+const CHECK_FINISHED = new DOMException('the check of this image is finished', 'AbortError');
+
 /** Runs whose signature memos a checker keeps (the oldest is dropped first). */
 const MEMO_RUNS = 4;
 
@@ -116,7 +119,7 @@ export function createImageChecker(opts: ImageCheckerOptions): ImageChecker {
         limit.promise,
       ]).finally(() => {
         limit.cancel();
-        controller.abort(); // requests the check left behind (a short-circuited parallel step) stop too
+        controller.abort(CHECK_FINISHED); // requests the check left behind (a short-circuited parallel step) stop too
       });
       return {
         ...result,

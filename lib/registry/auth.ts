@@ -50,6 +50,8 @@ export class Authenticator {
   private readonly endpoints = new Map<string, Endpoint>();
   private readonly pings = new SharedFlights<Endpoint>();
   private readonly creds = new Map<string, Promise<Credential | undefined>>();
+  /** Credentials already looked up, and their Basic `Authorization` values: no promise or encoding per request. */
+  private readonly known = new Map<string, { credential: Credential | undefined; basic?: string }>();
   private readonly tokens: TokenCache;
 
   constructor(private readonly opts: AuthenticatorOptions) {
@@ -93,7 +95,9 @@ export class Authenticator {
     if (!p) {
       p = this.opts.credentials ? this.opts.credentials(registry) : Promise.resolve(undefined);
       this.creds.set(key, p);
-      p.catch(() => this.creds.delete(key));
+      p.then((credential) => {
+        if (this.creds.get(key) === p) this.known.set(key, { credential, ...basicOf(credential) });
+      }, () => this.creds.delete(key));
     }
     return p;
   }
@@ -107,16 +111,14 @@ export class Authenticator {
     opts: { challenge?: Challenge; force?: boolean; signal?: AbortSignal | undefined } = {},
   ): Promise<string | undefined> {
     if (!ep.authRequired && !opts.challenge) return undefined;
-    const cred = await untilAborted(this.credential(ep.registry), opts.signal);
+    const known = this.known.get(ep.registry.toLowerCase());
+    const cred = known ? known.credential : await untilAborted(this.credential(ep.registry), opts.signal);
     const bearer = opts.challenge ?? findChallenge(ep.challenges, 'bearer');
     if (bearer && bearer.scheme === 'bearer') {
       const token = await this.bearer(ep, bearer, scopes, cred, stats, opts.force ?? false, opts.signal);
       return `Bearer ${token}`;
     }
-    if (cred && 'username' in cred) {
-      return `Basic ${Buffer.from(`${cred.username}:${cred.password}`, 'utf8').toString('base64')}`;
-    }
-    return undefined;
+    return known ? known.basic : basicOf(cred).basic;
   }
 
   /** Drop the cached token for `scopes` (the registry refused it). */
@@ -151,4 +153,9 @@ export class Authenticator {
       }, stats);
     }, signal);
   }
+}
+
+/** The Basic `Authorization` value of a username/password credential. */
+function basicOf(cred: Credential | undefined): { basic?: string } {
+  return cred && 'username' in cred ? { basic: `Basic ${Buffer.from(`${cred.username}:${cred.password}`, 'utf8').toString('base64')}` } : {};
 }
