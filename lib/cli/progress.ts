@@ -37,15 +37,32 @@ const LEVEL: Record<LineResult['status'], string> = {
   PASS: 'INFO', SKIPPED: 'WARN', FAILED: 'ERRO', ERROR: 'ERRO', INVALID: 'WARN',
 };
 
-/** Plain lines: `[15:04:05] [INFO] PASS line 1 [...] == [...]`. */
+/** How long plain lines may wait to be written together (one write instead of one per line). */
+const FLUSH_MS = 100;
+
+/** Plain lines: `[15:04:05] [INFO] PASS line 1 [...] == [...]`, written at most every 100 ms and on `done`. */
 export function plainProgress(out: Stream, clock: () => Date = () => new Date()): ProgressSink {
-  const log = (level: string, msg: string) => out.write(`[${stamp(clock())}] [${level}] ${escapeControls(msg)}\n`);
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    out.write(text);
+  };
+  const log = (level: string, msg: string): void => {
+    pending += `[${stamp(clock())}] [${level}] ${escapeControls(msg)}\n`;
+    if (pending.length > 64 * 1024) flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
+  };
   return {
     result: (r) => log(LEVEL[r.status], formatResult(r)),
     info: (m) => log('INFO', m),
     warn: (m) => log('WARN', m),
     total: () => undefined,
-    done: () => undefined,
+    done: flush,
   };
 }
 

@@ -3,7 +3,8 @@
  * a write that races another write of the same digest is harmless (same bytes, atomic rename).
  * Readers re-verify the digest (see lib/check), so a corrupted file is a cache miss, never a verdict.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ContentCache } from '../../ports.js';
@@ -17,11 +18,15 @@ export class FsContentCache implements ContentCache {
     return d ? join(this.dir, d.algorithm, d.hex) : null;
   }
 
+  /**
+   * Read synchronously: an entry is a small local file read once per image, and the promise API
+   * (a FileHandle, four thread-pool round trips) costs several times the read itself.
+   */
   async get(digest: string): Promise<Uint8Array | null> {
     const p = this.path(digest);
     if (!p) return null;
     try {
-      return new Uint8Array(await readFile(p));
+      return new Uint8Array(readFileSync(p));
     } catch {
       return null;
     }
