@@ -20,6 +20,23 @@ function client(extra: Partial<RegistryClientOptions> = {}): RegistryClient {
   return track.client(new RegistryClient({ tlsVerify: false, ...FAST, ...extra }));
 }
 
+describe('connections', () => {
+  it('are kept after a HEAD: three HEADs and three GETs in turn open no more than two', async () => {
+    const sockets = new Set<unknown>();
+    const s = await serve((req, res) => {
+      sockets.add(req.socket);
+      sendManifest(req, res, bytes, DOCKER_V2);
+    });
+    const reader = client().reader();
+    for (let i = 0; i < 3; i++) {
+      expect(await reader.headManifest(refOn(s), 'v1')).not.toBeNull();
+      expect(await reader.getManifest(refOn(s), 'v1')).not.toBeNull();
+    }
+    // undici's default closes after every HEAD: one connection per HEAD (4 here).
+    expect(sockets.size).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('retries', () => {
   it('retries a 429 honouring Retry-After, then succeeds; retries are counted', async () => {
     const delays: number[] = [];
