@@ -12,6 +12,7 @@
  * `maxReceiveCount`-th receive; anything that still reaches the dead-letter queue is recorded as
  * ERROR too, so the run always finishes with every line accounted once.
  */
+import { setMaxListeners } from 'node:events';
 import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { RunSettings, WorkItem } from '../core/settings.js';
@@ -114,6 +115,8 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   const maxReceiveCount = opts.maxReceiveCount ?? MAX_RECEIVE_COUNT;
   const capacity = Math.max(100, opts.jobs * 20);
   const stop = new AbortController();
+  // Every worker's long poll (and the dead-letter one) listens to it: no leak warning at -j 11 and up.
+  setMaxListeners(opts.jobs + 2, stop.signal);
   const unsettled = new Unsettled();
   const deadBodies: WorkItem[] = [];
   let splitDone = false;

@@ -49,6 +49,23 @@ describe('runLocally', () => {
     expect(out.summary.passed + out.summary.failed + out.summary.errors + out.summary.skipped + out.summary.invalid).toBe(58);
   });
 
+  it('runs 20 workers without a process warning (each long poll listens to the run\'s stop signal)', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const out = await runLocally({
+        runId: 'r-many', lines: stream(lines(...Array.from({ length: 60 }, (_, i) => i + 1))), settings, store: new MemoryStore(), ...localQueues(), jobs: 20,
+        validate: async (item) => verdict(item, 'PASS'),
+      });
+      expect(out.summary.passed).toBe(60);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.name)).toEqual([]);
+  });
+
   it('ends, with every line ERROR, when validate throws every time', async () => {
     let calls = 0;
     const store = new MemoryStore();
