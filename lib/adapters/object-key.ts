@@ -63,9 +63,9 @@ export function compareKeys(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Body as bytes (strings are UTF-8 encoded). Always a fresh copy. */
+/** Body as bytes (strings are UTF-8 encoded, once). Always bytes no caller holds. */
 export function toBytes(body: Uint8Array | string): Uint8Array {
-  return typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : new Uint8Array(body);
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : new Uint8Array(body);
 }
 
 /** The ETag S3 gives an object put in one part: the quoted MD5 of its bytes. */

@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CliError } from './errors.js';
-import { ListError, type ListSettings } from '../core/list.js';
-import { parseListStream } from '../core/list-stream.js';
+import { ListError } from '../core/list.js';
+import { countListStream } from '../core/list-stream.js';
 
 function describeFsError(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -24,7 +24,7 @@ function describeFsError(err: unknown): string {
  * line, and counts those lines, so that fatal problems surface before any request is made and
  * the progress bar knows its total from the start.
  */
-export async function scanListFile(path: string, settings: ListSettings): Promise<number> {
+export async function scanListFile(path: string): Promise<number> {
   let info;
   try {
     info = await stat(path);
@@ -33,9 +33,9 @@ export async function scanListFile(path: string, settings: ListSettings): Promis
   }
   if (info.isDirectory()) throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": is a directory`);
   if (!info.isFile()) throw new CliError('LIST_UNREADABLE', `cannot read image list "${path}": not a regular file`);
-  let count = 0;
+  let count: number;
   try {
-    for await (const _ of parseListStream(readListChunks(path), settings)) count++;
+    count = await countListStream(readListChunks(path));
   } catch (err) {
     if (err instanceof ListError && err.code === 'NOT_TEXT') {
       throw new CliError('LIST_NOT_TEXT', `image list "${path}" is not a text file (it contains NUL bytes)`, { cause: err });

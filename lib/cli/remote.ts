@@ -111,7 +111,7 @@ async function locate(ctx: Ctx<SubmitConfig>, up: Upload, before: readonly strin
 async function submit(ctx: Ctx<SubmitConfig>): Promise<number> {
   const { cfg, io, progress } = ctx;
   for (const w of cfg.local.warnings) progress.warn(w);
-  const total = await scanListFile(cfg.local.file, cfg.local.settings);
+  const total = await scanListFile(cfg.local.file);
   // Runs that exist before the upload cannot be its run (the window covers clock skew).
   const before = await runIdsSince(ctx.store, new Date((ctx.deps.now ?? Date.now)() - FIND_TIMEOUT_MS));
   const up = await upload(ctx);

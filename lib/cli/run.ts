@@ -77,7 +77,7 @@ function fatalMessage(err: unknown, debug: boolean): string {
 }
 
 async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promise<number> {
-  const total = await scanListFile(cfg.file, cfg.settings);
+  const total = await scanListFile(cfg.file);
   progress.total(total);
   const ca = cfg.caFile ? await readCa(cfg.caFile) : undefined;
   const checker = createImageChecker({

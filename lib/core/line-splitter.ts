@@ -17,7 +17,7 @@
  * for await (const chunk of stream) for (const item of splitter.push(chunk)) handle(parseSplitLine(item, settings));
  * for (const item of splitter.end()) handle(parseSplitLine(item, settings));
  */
-import { cleanLine, invalidLine, isComment, ListError, MAX_LINE_LENGTH, parseListLine } from './list.js';
+import { cleanLine, countedText, invalidLine, isComment, ListError, MAX_LINE_LENGTH, parseListLine } from './list.js';
 import { quote } from './messages.js';
 import type { ListSettings, ParsedLine } from './list.js';
 
@@ -120,9 +120,14 @@ function lossy(bytes: Uint8Array): string {
  * Turns a splitter item into a parse result (`null` for blank and comment lines). A comment line is
  * a comment even when it is not valid UTF-8 or is too long.
  */
+/** True when `item` is a line the list counts (parseSplitLine gives it a result), without parsing it. */
+export function counts(item: SplitLine): boolean {
+  return 'text' in item ? countedText(item.text) !== null : !isComment(item.input);
+}
+
 export function parseSplitLine(item: SplitLine, settings: ListSettings): ParsedLine | null {
   if ('text' in item) return parseListLine(item.text, item.lineNo, settings);
-  if (isComment(item.input)) return null;
+  if (!counts(item)) return null;
   if (item.error === 'INVALID_ENCODING') {
     return invalidLine(item.lineNo, item.input, 'INVALID_ENCODING', 'line is not valid UTF-8');
   }

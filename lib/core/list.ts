@@ -123,9 +123,15 @@ function defaultLine(text: string, s: ListSettings): [ImageRef, ImageRef] {
  * @param lineNo 1-based line number, used in results and messages.
  * @returns `null` for blank and comment lines.
  */
-export function parseListLine(raw: string, lineNo: number, settings: ListSettings): ParsedLine | null {
+/** The cleaned text of a line that counts (an image or invalid line); null for a blank or comment line. */
+export function countedText(raw: string): string | null {
   const text = cleanLine(raw);
-  if (text === '' || isComment(text)) return null;
+  return text === '' || isComment(text) ? null : text;
+}
+
+export function parseListLine(raw: string, lineNo: number, settings: ListSettings): ParsedLine | null {
+  const text = countedText(raw);
+  if (text === null) return null;
   if (text.length > MAX_LINE_LENGTH) {
     return invalidLine(lineNo, text, 'LINE_TOO_LONG',
       `line is too long (${text.length} characters, limit ${MAX_LINE_LENGTH})`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LineSplitter, parseSplitLine } from '../../lib/core/line-splitter.js';
 import type { SplitLine } from '../../lib/core/line-splitter.js';
 import { ListError, parseListLine } from '../../lib/core/list.js';
+import { countListStream, parseListStream } from '../../lib/core/list-stream.js';
 import type { ListSettings } from '../../lib/core/list.js';
 
 const SETTINGS: ListSettings = { destRegistry: 'reg.io', defaultProject: 'library' };
@@ -115,5 +116,25 @@ describe('LineSplitter', () => {
     s.push(buf);
     buf.set(enc.encode('XXX'));
     expect(s.push(enc.encode('nx\n'))).toEqual([{ lineNo: 1, text: 'nginx' }]);
+  });
+});
+
+describe('countListStream', () => {
+  const settings: ListSettings = { defaultProject: 'library' };
+  async function* chunks(...parts: (string | Uint8Array)[]) {
+    for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
+  }
+  it('counts exactly the lines parseListStream yields (images and invalid lines), across chunk borders', async () => {
+    const long = `a/b c/d ${'x'.repeat(5000)}`;
+    const parts = ['# comment\n\nnginx mirror/nginx 1.25\r\n  // also a comment\none two\nBad/Upper m/x 1\n', long.slice(0, 3000), `${long.slice(3000)}\n`,
+      new Uint8Array([0x62, 0xff, 0x0a]), '\ufeffredis mirror/redis 7'];
+    let parsed = 0;
+    for await (const _ of parseListStream(chunks(...parts), settings)) parsed++;
+    expect(parsed).toBe(6);
+    expect(await countListStream(chunks(...parts))).toBe(parsed);
+  });
+
+  it('refuses a list with a NUL byte as NOT_TEXT', async () => {
+    await expect(countListStream(chunks('nginx\n', new Uint8Array([0x61, 0x00])))).rejects.toMatchObject({ code: 'NOT_TEXT' });
   });
 });

@@ -89,7 +89,7 @@ export class MemoryQueue<T> implements WorkQueue<T> {
     this.inflight--;
     m.epoch++;
     m.json = '';
-    this.notify();
+    // No waiter is woken: an ack makes no message visible.
   }
 
   async release(message: QueueMessage<T>, delayMs = 0): Promise<void> {

@@ -10,7 +10,8 @@ import { assertValidKey, compareKeys, etagOf, folderOf, toBytes } from '../objec
 
 interface Entry {
   readonly bytes: Uint8Array;
-  readonly etag: string;
+  /** Computed on first use (head, a condition): most objects of a run are never asked for it. */
+  etag?: string;
   readonly metadata: Readonly<Record<string, string>>;
   readonly contentType?: string;
   readonly lastModified: Date;
@@ -39,14 +40,15 @@ export class MemoryStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | null> {
     assertValidKey(key);
     const e = this.objects.get(key);
-    return e ? { key, size: e.bytes.length, metadata: { ...e.metadata }, lastModified: e.lastModified, etag: e.etag } : null;
+    if (!e) return null;
+    return { key, size: e.bytes.length, metadata: { ...e.metadata }, lastModified: e.lastModified, get etag() { return etagOfEntry(e); } };
   }
 
   async put(key: string, body: Uint8Array | string, options: PutOptions = {}): Promise<boolean> {
     assertValidKey(key);
     const existing = this.objects.get(key);
     if (options.ifNoneMatch && existing) return false;
-    if (options.ifMatch !== undefined && existing?.etag !== options.ifMatch) return false;
+    if (options.ifMatch !== undefined && (!existing || etagOfEntry(existing) !== options.ifMatch)) return false;
     this.write(key, toBytes(body), options);
     return true;
   }
@@ -56,7 +58,7 @@ export class MemoryStore implements ObjectStore {
     assertValidKey(to);
     const source = this.objects.get(from);
     if (!source) return 'missing';
-    if (options.ifMatch !== undefined && source.etag !== options.ifMatch) return 'changed';
+    if (options.ifMatch !== undefined && etagOfEntry(source) !== options.ifMatch) return 'changed';
     this.write(to, source.bytes, options);
     return 'copied';
   }
@@ -64,7 +66,6 @@ export class MemoryStore implements ObjectStore {
   private write(key: string, bytes: Uint8Array, options: { contentType?: string; metadata?: Readonly<Record<string, string>> }): void {
     this.objects.set(key, {
       bytes,
-      etag: etagOf(bytes),
       metadata: { ...(options.metadata ?? {}) },
       contentType: options.contentType,
       lastModified: this.now(),
@@ -117,4 +118,9 @@ export class MemoryStore implements ObjectStore {
   size(): number {
     return this.objects.size;
   }
+}
+
+function etagOfEntry(e: Entry): string {
+  e.etag ??= etagOf(e.bytes);
+  return e.etag;
 }
