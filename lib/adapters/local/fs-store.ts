@@ -3,7 +3,9 @@
  *
  * Layout under the root directory:
  * - `<key>`: the object bytes (keys are relative paths; see `assertValidKey`);
- * - `.mv-meta/<key>.json`: `{contentType, metadata}` sidecar, only when either is set;
+ * - `.mv-meta/<key>.json`: `{metadata}` sidecar, only when there is metadata (the content type is
+ *   not kept: nothing reads it back through the port, and a sidecar per result object would
+ *   double the files of a run);
  * - `.mv-tmp/`: temporary files, each renamed or linked into place (atomic writes).
  *
  * `put` with `ifNoneMatch` links the temporary file to the key (`link(2)` fails when the key
@@ -28,11 +30,11 @@ import { ABSENT, errno, listFolders, listKeys } from './fs-tree.js';
 import { KeyedSerializer } from './keyed-serializer.js';
 
 interface Sidecar {
-  readonly contentType?: string;
   readonly metadata: Record<string, string>;
 }
 
 export class FsObjectStore implements ObjectStore {
+  private readonly dirs = new Set<string>();
   /** Writes of one key run one at a time (see the module doc). */
   private readonly writes = new KeyedSerializer();
 
@@ -112,7 +114,7 @@ export class FsObjectStore implements ObjectStore {
 
   private async writeTmp(bytes: Uint8Array | string): Promise<string> {
     const dir = join(this.root, TMP_DIR);
-    await mkdir(dir, { recursive: true });
+    await this.ensureDir(dir);
     const tmp = join(dir, randomUUID());
     await writeFile(tmp, bytes, { flag: 'wx' });
     return tmp;
@@ -124,7 +126,7 @@ export class FsObjectStore implements ObjectStore {
       await rm(path, { force: true });
       return;
     }
-    await mkdir(dirname(path), { recursive: true });
+    await this.ensureDir(dirname(path));
     const tmp = await this.writeTmp(JSON.stringify(sidecar));
     await rename(tmp, path);
   }
@@ -156,7 +158,7 @@ export class FsObjectStore implements ObjectStore {
         const md5 = createHash('md5');
         try {
           if (!(await handle.stat()).isFile()) return 'missing';
-          await mkdir(join(this.root, TMP_DIR), { recursive: true });
+          await this.ensureDir(join(this.root, TMP_DIR));
           tmp = join(this.root, TMP_DIR, randomUUID());
           const hashing = async function* hash(chunks: AsyncIterable<Uint8Array>) {
             for await (const c of chunks) {
@@ -192,7 +194,8 @@ export class FsObjectStore implements ObjectStore {
         if ((await lstat(target)).isDirectory()) throw this.conflict(key);
         return false;
       }
-      await this.writeMeta(key, sidecar);
+      // A new key has no sidecar (delete removes it with the object): only metadata needs one.
+      if (sidecar) await this.writeMeta(key, sidecar);
       return true;
     }
     if (options.ifMatch !== undefined && (await this.state(target))?.etag !== options.ifMatch) return false;
@@ -206,9 +209,16 @@ export class FsObjectStore implements ObjectStore {
     return true;
   }
 
+  /** `mkdir -p`, once per directory: the store only ever removes files, so a directory it made stays. */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.dirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.dirs.add(dir);
+  }
+
   private async makeParent(key: string, target: string): Promise<void> {
     try {
-      await mkdir(dirname(target), { recursive: true });
+      await this.ensureDir(dirname(target));
     } catch (err) {
       if (errno(err) === 'ENOTDIR' || errno(err) === 'EEXIST') throw this.conflict(key);
       throw err;
@@ -241,7 +251,7 @@ export class FsObjectStore implements ObjectStore {
     let done = false;
     const file = (): Promise<FileHandle> => {
       if (done) return Promise.reject(new AdapterError('WRITER_CLOSED', `writer of ${JSON.stringify(key)} is closed`));
-      handle ??= mkdir(dir, { recursive: true }).then(() => open(tmp, 'wx'));
+      handle ??= this.ensureDir(dir).then(() => open(tmp, 'wx'));
       return handle;
     };
     const release = async (): Promise<void> => {
@@ -282,7 +292,7 @@ export class FsObjectStore implements ObjectStore {
 
   private sidecar(options: WriteOptions): Sidecar | null {
     const metadata = { ...(options.metadata ?? {}) };
-    return options.contentType || Object.keys(metadata).length > 0 ? { contentType: options.contentType, metadata } : null;
+    return Object.keys(metadata).length > 0 ? { metadata } : null;
   }
 
   list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
