@@ -1,6 +1,7 @@
 /**
- * Aggregator: progress notes `{runId}` -> for each run of the batch (collapsed), compact the
- * shards that are complete and close the run when every line has a result, publish it to
+ * Aggregator: progress notes `{runId, shards?}` -> for each run of the batch (collapsed: the
+ * shards the notes name, or all), compact the shards that are complete and close the run when
+ * every line has a result, publish it to
  * `results/<list>/` and put the completion event (lib/serverless/complete-run.ts). Idempotent.
  * Compaction may use {@link COMPACT_SHARE} of the invocation's remaining time; a check that
  * stops with work left sends a new note for its run, so a big run closes over a few invocations.
@@ -10,20 +11,12 @@
 import middy from '@middy/core';
 import { isCodedError } from '../lib/core/errors.js';
 import { completeRun } from '../lib/serverless/complete-run.js';
+import { collectNotes } from '../lib/serverless/progress-notes.js';
 import type { LambdaContext } from '../lib/serverless/middleware.js';
 import { errorFields, logger } from '../lib/serverless/logger.js';
 import { lambdaLogging, type SqsBatchResponse, type SqsEvent } from '../lib/serverless/middleware.js';
 import { runtime } from '../lib/serverless/runtime.js';
 import { metrics } from '../lib/serverless/metrics.js';
-
-function runIdOf(body: string): string | undefined {
-  try {
-    const runId = (JSON.parse(body) as { runId?: unknown })?.runId;
-    return typeof runId === 'string' ? runId : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Share of the remaining time compaction may use; the rest is for writing the outputs. */
 export const COMPACT_SHARE = 0.4;
@@ -32,18 +25,14 @@ async function aggregate(event: SqsEvent, context: LambdaContext): Promise<SqsBa
   const rt = runtime('aggregator');
   const deadline = Date.now() + context.getRemainingTimeInMillis() * COMPACT_SHARE;
   const again: string[] = [];
-  const byRun = new Map<string, string[]>();
-  for (const r of event.Records) {
-    const runId = runIdOf(r.body);
-    if (runId === undefined) logger.error('progress note without a run id; dropped', { messageId: r.messageId });
-    else byRun.set(runId, [...(byRun.get(runId) ?? []), r.messageId]);
-  }
+  const byRun = collectNotes(event.Records, (messageId) => logger.error('progress note without a run id; dropped', { messageId }));
   const failed: string[] = [];
-  for (const [runId, ids] of byRun) {
+  for (const [runId, { ids, shards }] of byRun) {
     try {
       const status = await completeRun(runId, {
         store: rt.store, bucket: rt.config.bucket,
         events: { client: rt.clients.events, busName: rt.config.eventBusName, source: rt.config.eventSource }, deadline,
+        ...(shards === 'all' ? {} : { shards }),
       });
       logger.info('aggregation check', { runId, status });
       if (status === 'completed') metrics.add('RunsCompleted', 1);

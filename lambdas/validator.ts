@@ -11,12 +11,13 @@ import { fromSqsRecord } from '../lib/adapters/aws/sqs-queue.js';
 import { processMessages } from '../lib/pipeline/process.js';
 import { createSecretCredentials } from '../lib/serverless/credentials.js';
 import { errorFields, logger } from '../lib/serverless/logger.js';
-import { lambdaLogging, unique, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/serverless/middleware.js';
+import { lambdaLogging, type LambdaContext, type SqsBatchResponse, type SqsEvent } from '../lib/serverless/middleware.js';
 import { runtime } from '../lib/serverless/runtime.js';
 import { S3ContentCache } from '../lib/serverless/s3-cache.js';
 import { isWorkItem } from '../lib/serverless/work-item.js';
 import { CheckerPool } from '../lib/serverless/checker-pool.js';
 import { metrics } from '../lib/serverless/metrics.js';
+import { notesFor } from '../lib/serverless/progress-notes.js';
 
 let pool: CheckerPool | undefined;
 
@@ -67,8 +68,7 @@ async function validate(event: SqsEvent, context: LambdaContext): Promise<SqsBat
     },
   });
   await vp.closeRetired();
-  const runs = unique(messages.map((m) => m.body.runId));
-  await rt.progress.send(runs.map((runId) => ({ runId }))).catch((err: unknown) => logger.warn('progress note not sent', errorFields(err)));
+  await rt.progress.send(notesFor(messages.map((m) => m.body))).catch((err: unknown) => logger.warn('progress note not sent', errorFields(err)));
   if (failedIds.length > 0) logger.warn('messages to retry', { count: failedIds.length });
   metrics.add('MessagesRetried', failedIds.length + failures.length);
   metrics.flush();

@@ -8,6 +8,7 @@ import { CLI_IMAGE_TIMEOUT_SECONDS, CLI_JOBS, DEFAULT_SETTINGS, FAILED_FILE_NAME
 import { CliError } from './errors.js';
 import { isProjectPath } from '../core/ref.js';
 import { reportFormatOf } from '../report/format.js';
+import type { FailOn } from '../core/report.js';
 
 export interface CliConfig {
   readonly file: string;
@@ -20,6 +21,10 @@ export interface CliConfig {
   readonly cacheDir?: string;
   /** Keep the run's objects (runs/<runId>/...) in this directory instead of in memory. */
   readonly workDir?: string;
+  /** A previous JSON report to compare the run with (`changes`). */
+  readonly compareTo?: string;
+  /** `new`: exit 1 only for lines that newly need attention. */
+  readonly failOn: FailOn;
   readonly timeoutSeconds: number;
   readonly settings: RunSettings;
   /** Warnings produced while reading flags (e.g. the jobs clamp), printed by the caller. */
@@ -76,6 +81,8 @@ export function buildProgram(): Command {
     .option('--cache-dir <dir>', 'content-addressed manifest cache directory')
     .option('--no-cache', 'do not use the manifest cache')
     .option('--work-dir <dir>', "keep the run's objects here (a directory plays the bucket); default: in memory")
+    .option('--compare-to <file>', 'a previous JSON report: say what changed since (newly failing, recovered)')
+    .addOption(new Option('--fail-on <which>', 'exit 1 for any line that needs attention, or only for new ones').choices(['any', 'new']).default('any'))
     .option('--timeout <seconds>', 'time limit for one image', String(CLI_IMAGE_TIMEOUT_SECONDS))
     .option('--debug', 'print request traces (secrets redacted)', false)
     .helpOption('-h, --help', 'show this help')
@@ -103,7 +110,8 @@ Commands for a deployed pipeline (see README "Running on AWS"):
   mirror-validate status RUN_ID --bucket BUCKET [--wait]   show (or follow) a run
   mirror-validate fetch --list NAME --bucket BUCKET         download the newest results of a list
 
-Exit codes: 0 every line PASS or SKIPPED; 1 some line FAILED, ERROR or INVALID; 2 usage or fatal error.`);
+Exit codes: 0 every line PASS or SKIPPED; 1 some line FAILED, ERROR or INVALID (with --fail-on new: some line newly so);
+2 usage or fatal error.`);
   return configFromOptions(parseProgram(program, argv).opts(), env);
 }
 
@@ -153,6 +161,8 @@ export function configFromOptions(o: Record<string, unknown>, env: NodeJS.Proces
     debug: Boolean(o.debug),
     caFile: o.caFile as string | undefined,
     workDir: o.workDir as string | undefined,
+    compareTo: o.compareTo as string | undefined,
+    failOn: o.failOn as FailOn,
     cacheDir: o.cache === false ? undefined : ((o.cacheDir as string | undefined) ?? defaultCacheDir(env)),
     timeoutSeconds,
     warnings,

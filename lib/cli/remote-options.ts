@@ -7,6 +7,7 @@ import { buildProgram, configFromOptions, parseProgram, type CliConfig } from '.
 import { CliError } from './errors.js';
 import { FAILED_FILE_NAME } from '../core/defaults.js';
 import { reportFormatOf } from '../report/format.js';
+import type { FailOn } from '../core/report.js';
 
 export const SUBCOMMANDS = ['submit', 'status', 'fetch'] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -20,6 +21,8 @@ export interface BucketConfig {
   /** First poll interval in ms; polls back off to 8x this while nothing changes. */
   readonly pollMs: number;
   readonly debug: boolean;
+  /** `new`: exit 1 only for lines that newly need attention since the previous run of the list. */
+  readonly failOn: FailOn;
 }
 
 export interface SubmitConfig extends BucketConfig {
@@ -68,6 +71,7 @@ function bucketConfig(o: Record<string, unknown>, env: NodeJS.ProcessEnv): Bucke
     ...(o.region ? { region: String(o.region) } : {}),
     pollMs: poll * 1000,
     debug: Boolean(o.debug),
+    failOn: (o.failOn as FailOn | undefined) ?? 'any',
   };
 }
 
@@ -88,7 +92,9 @@ function settingsMetadata(cmd: Command, cfg: CliConfig): Record<string, string> 
   return meta;
 }
 
-const LOCAL_ONLY = [['jobs', '-j/--jobs'], ['caFile', '--ca-file'], ['cacheDir', '--cache-dir'], ['timeout', '--timeout']] as const;
+const LOCAL_ONLY = [
+  ['jobs', '-j/--jobs'], ['caFile', '--ca-file'], ['cacheDir', '--cache-dir'], ['timeout', '--timeout'], ['compareTo', '--compare-to'],
+] as const;
 
 /** `submit -f FILE --bucket B [--prefix P] [--no-wait] [local run flags]`. */
 export function submitProgram(): Command {
@@ -122,6 +128,7 @@ function readProgram(name: string, description: string): Command {
     .addOption(new Option('-o, --failed <file>', 'file for the lines that failed').default(FAILED_FILE_NAME))
     .option('--report <file>', 'write the report: .json, .xml (JUnit) or .html; repeatable', collect, [] as string[])
     .option('--debug', 'print S3 requests', false)
+    .addOption(new Option('--fail-on <which>', 'exit 1 for any line that needs attention, or only for lines new since the previous run').choices(['any', 'new']).default('any'))
     .helpOption('-h, --help', 'show this help')
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (s) => process.stdout.write(s) });

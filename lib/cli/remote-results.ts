@@ -5,7 +5,7 @@
  * line, and the exit code (0 / 1, or 2 for a run that could not run at all).
  */
 import { rm, writeFile } from 'node:fs/promises';
-import { runFailed, type JsonReport, type Summary } from '../core/report.js';
+import { changeSummaryOf, runFailed, type FailOn, type JsonReport, type Summary } from '../core/report.js';
 import { checkJsonReport } from '../core/report-shape.js';
 import type { ObjectStore } from '../ports.js';
 import { FAILED_FILE_NAME } from '../pipeline/run-layout.js';
@@ -19,6 +19,11 @@ export interface RemoteSummary extends Summary {
   readonly list?: { readonly name?: string; readonly key?: string };
   readonly durationMs: number;
   readonly fatal?: { readonly code: string; readonly message: string };
+  /** Since the previous run of the list (runs that were compared). */
+  readonly previous?: { readonly runId: string; readonly finishedAt: string } | null;
+  readonly newlyFailing?: number;
+  readonly recovered?: number;
+  readonly regressed?: boolean;
 }
 
 export interface FinishedRun {
@@ -59,6 +64,14 @@ function checkSummary(value: unknown, fail: (message: string) => Error): RemoteS
   if (fatal !== undefined && (typeof fatal !== 'object' || fatal === null || typeof fatal.code !== 'string' || typeof fatal.message !== 'string')) {
     throw fail('fatal: expected { code, message } strings');
   }
+  for (const k of ['newlyFailing', 'recovered']) {
+    if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isSafeInteger(o[k]) || (o[k] as number) < 0)) throw fail(`${k}: expected a whole number ≥ 0`);
+  }
+  if (o.regressed !== undefined && typeof o.regressed !== 'boolean') throw fail('regressed: expected true or false');
+  const prev = o.previous as Record<string, unknown> | null | undefined;
+  if (prev !== undefined && prev !== null && (typeof prev !== 'object' || typeof prev.runId !== 'string' || typeof prev.finishedAt !== 'string')) {
+    throw fail('previous: expected null or { runId, finishedAt } strings');
+  }
   const list = o.list as Record<string, unknown> | undefined;
   if (list !== undefined && (typeof list !== 'object' || list === null || !['name', 'key'].every((k) => list[k] === undefined || typeof list[k] === 'string'))) {
     throw fail('list: expected { name, key } strings');
@@ -83,8 +96,11 @@ export async function writeFinished(run: FinishedRun, to: LocalTargets, listName
   await writeReports(to.reportFiles, run.report, listName);
 }
 
-/** 2 for a run that could not run, 1 when any line FAILED, ERRORed or was INVALID, else 0. */
-export function remoteExitCode(s: RemoteSummary): number {
+/**
+ * 2 for a run that could not run, 1 when any line FAILED, ERRORed or was INVALID (with
+ * `failOn: 'new'`: when some line newly did since the previous run of the list), else 0.
+ */
+export function remoteExitCode(s: RemoteSummary, failOn: FailOn = 'any'): number {
   if (s.fatal) return 2;
-  return runFailed(s) ? 1 : 0;
+  return runFailed(s, failOn, changeSummaryOf(s)) ? 1 : 0;
 }

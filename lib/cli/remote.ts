@@ -4,7 +4,7 @@
  * like a local run), `status RUN_ID` shows (or with `--wait` watches) a run, and `fetch` writes
  * the results of a list's newest run or of one run.
  */
-import { summaryLine } from '../core/report.js';
+import { changeSummaryOf, summaryLine } from '../core/report.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CommanderError } from 'commander';
@@ -144,9 +144,9 @@ async function finish(ctx: Ctx<BucketConfig>, run: FinishedRun, to: LocalTargets
     writeLine(io.stderr, `mirror-validate: run ${run.summary.runId} could not run: ${run.summary.fatal.message}`);
     return 2;
   }
-  writeLine(io.stderr, summaryLine(run.summary, run.summary.durationMs));
+  writeLine(io.stderr, summaryLine(run.summary, run.summary.durationMs, changeSummaryOf(run.summary)));
   writeLine(io.stderr, `reports: s3://${cfg.bucket}/${runKeys(run.summary.runId).prefix}report.html (also report.json, report.xml)`);
-  return remoteExitCode(run.summary);
+  return remoteExitCode(run.summary, cfg.failOn);
 }
 
 async function status(ctx: Ctx<ReadConfig>): Promise<number> {

@@ -23,7 +23,8 @@ import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { localOutputs, removeFailedFile } from './outputs.js';
 import { basename } from 'node:path';
-import { runFailed, summaryLine } from '../core/report.js';
+import { changeSummaryOf, runFailed, summaryLine } from '../core/report.js';
+import { reportComparison } from './compare-to.js';
 import { SUBCOMMANDS, type Subcommand } from './remote-options.js';
 import { writeLine } from './print.js';
 
@@ -91,14 +92,17 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
   });
   const started = new Date();
   try {
+    const runId = `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
+    // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
+    const store = cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore();
+    const compare = cfg.compareTo ? await reportComparison(store, runId, cfg.compareTo) : undefined;
     const outcome = await runLocally({
-      runId: `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+      runId,
       list: { name: basename(cfg.file) },
       lines: parseListStream(readListChunks(cfg.file), cfg.settings),
       settings: cfg.settings,
       validate: (item) => checker.validate(item),
-      // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
-      store: cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore(),
+      store,
       ...memoryWorkQueues<WorkItem>({ maxReceiveCount: MAX_RECEIVE_COUNT }),
       maxReceiveCount: MAX_RECEIVE_COUNT,
       jobs: cfg.jobs,
@@ -109,11 +113,13 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
       outputs: localOutputs(cfg),
       // In memory, compacted shards replace their line objects as the run goes (bounded memory).
       dropLines: !cfg.workDir,
+      ...(compare ? { compare } : {}),
     });
     progress.done();
     if (outcome.failedLines === 0) await removeFailedFile(cfg.failedFile);
-    writeLine(io.stderr, summaryLine(outcome.summary, Date.now() - started.getTime()));
-    return runFailed(outcome.summary) ? 1 : 0;
+    const changes = changeSummaryOf(outcome.summary);
+    writeLine(io.stderr, summaryLine(outcome.summary, Date.now() - started.getTime(), changes));
+    return runFailed(outcome.summary, cfg.failOn, changes) ? 1 : 0;
   } finally {
     await checker.close();
   }

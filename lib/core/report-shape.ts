@@ -68,5 +68,26 @@ export function checkJsonReport(value: unknown, fail: (message: string) => Error
     for (const k of ['durationMs', 'rateLimitRemaining']) if (r[k] !== undefined) count(r[k], `${at}.${k}`);
     if (r.requests !== undefined) counts(r.requests, `${at}.requests`);
   });
+  if (value.changes !== undefined) {
+    const c = value.changes;
+    if (!isObj(c)) return bad('changes', 'an object');
+    if (c.previous !== null && (!isObj(c.previous) || typeof c.previous.runId !== 'string' || typeof c.previous.finishedAt !== 'string')) {
+      bad('changes.previous', 'null or { runId, finishedAt } strings');
+    }
+    for (const k of ['stillFailing', 'added', 'removed']) count(c[k], `changes.${k}`);
+    for (const kind of ['newlyFailing', 'recovered']) {
+      if (!Array.isArray(c[kind])) return bad(`changes.${kind}`, 'an array');
+      (c[kind] as unknown[]).forEach((e: unknown, i) => {
+        const at = `changes.${kind}[${i}]`;
+        if (!isObj(e)) return bad(at, 'an object');
+        count(e.line, `${at}.line`, 1);
+        for (const k of ['input', 'message']) if (typeof e[k] !== 'string') bad(`${at}.${k}`, 'a string');
+        if (!STATUSES.includes(e.status as Status)) bad(`${at}.status`, `one of ${STATUSES.join(', ')}`);
+        if (e.previousStatus !== null && !STATUSES.includes(e.previousStatus as Status)) bad(`${at}.previousStatus`, `null or one of ${STATUSES.join(', ')}`);
+        if (e.code !== null && e.code !== undefined && (typeof e.code !== 'string' || !CODE.test(e.code))) bad(`${at}.code`, 'null or an upper-case reason code');
+        for (const k of ['source', 'destination']) optString(e, k, at);
+      });
+    }
+  }
   return value as unknown as JsonReport;
 }

@@ -4,6 +4,7 @@
  * time, so 100k lines need no second pass.
  */
 import type { LineResult, RequestCounts, Status } from './types.js';
+import type { Changes } from './changes.js';
 
 /** Counts per status. */
 export interface Summary {
@@ -42,20 +43,52 @@ export function summarize(results: Iterable<Pick<LineResult, 'status'>>): Summar
   return s;
 }
 
+/** True for the statuses that need attention: FAILED, ERROR and INVALID. */
+export function isAttention(status: Status): boolean {
+  return status === 'FAILED' || status === 'ERROR' || status === 'INVALID';
+}
+
 /** Lines that need attention: FAILED, ERROR and INVALID. */
 export function attentionCount(s: Summary): number {
   return s.failed + s.errors + s.invalid;
 }
 
-/** Did the run fail: some line FAILED, ERRORed or was INVALID (exit code 1, outcome `failed`). */
-export function runFailed(s: Summary): boolean {
+/** What fails a run: any line that needs attention (default), or only lines that newly do. */
+export type FailOn = 'any' | 'new';
+
+/** The changes since the previous run, as counts (see core/changes.ts). */
+export interface ChangeSummary {
+  /** When the previous run finished; absent when there was none to compare with. */
+  readonly since?: string;
+  readonly newlyFailing: number;
+  readonly recovered: number;
+}
+
+/** The change counts of a summary (`summary.json`, a local run's), when its run was compared. */
+export function changeSummaryOf(s: { readonly previous?: { readonly finishedAt: string } | null; readonly newlyFailing?: number; readonly recovered?: number }): ChangeSummary | undefined {
+  if (s.newlyFailing === undefined || s.recovered === undefined) return undefined;
+  return { ...(s.previous ? { since: s.previous.finishedAt } : {}), newlyFailing: s.newlyFailing, recovered: s.recovered };
+}
+
+/**
+ * Did the run fail (exit code 1, outcome `failed`): some line FAILED, ERRORed or was INVALID;
+ * with `failOn: 'new'` only when some line newly did (`changes` from a comparison; without one,
+ * every line that needs attention is new).
+ */
+export function runFailed(s: Summary, failOn: FailOn = 'any', changes?: Pick<ChangeSummary, 'newlyFailing'>): boolean {
+  if (failOn === 'new') return (changes?.newlyFailing ?? attentionCount(s)) > 0;
   return attentionCount(s) > 0;
 }
 
-/** The one-line summary every mode prints, e.g. `validated 3 lines in 1.2 s: 2 passed, 1 failed, …`. */
-export function summaryLine(s: Summary, durationMs: number): string {
-  return `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
+/**
+ * The one-line summary every mode prints, e.g. `validated 3 lines in 1.2 s: 2 passed, 1 failed, …`,
+ * with the changes when the run was compared: `…; since 2025-01-01T02:00:00Z: 1 newly failing, 2 recovered`.
+ */
+export function summaryLine(s: Summary, durationMs: number, changes?: ChangeSummary): string {
+  const line = `validated ${s.total} ${s.total === 1 ? 'line' : 'lines'} in ${(durationMs / 1000).toFixed(1)} s: ${s.passed} passed, ${s.failed} failed, `
     + `${s.errors} errors, ${s.skipped} skipped, ${s.invalid} invalid`;
+  if (!changes) return line;
+  return `${line}; ${changes.since ? `since ${changes.since}` : 'no previous run'}: ${changes.newlyFailing} newly failing, ${changes.recovered} recovered`;
 }
 
 /** True for the statuses that go into the failed list. */
@@ -107,6 +140,8 @@ export type ReportLine = Pick<LineResult, 'line' | 'input' | 'status' | 'code' |
 export interface JsonReport {
   readonly summary: Summary & { durationMs: number };
   readonly results: ReportLine[];
+  /** What changed since the previous run of the list, when the run was compared (core/changes.ts). */
+  readonly changes?: Changes;
   readonly runId?: string;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -200,8 +235,8 @@ export function reportHead(totals: ReportTotals, meta: ReportMeta): JsonReportHe
 
 /** `head` with `results` in their place (after the summary). */
 export function withResults(head: JsonReportHead, results: ReportLine[]): JsonReport {
-  const { summary, ...rest } = head;
-  return { summary, results, ...rest };
+  const { summary, changes, ...rest } = head;
+  return { summary, results, ...(changes ? { changes } : {}), ...rest };
 }
 
 /** Builds the JSON report in memory: results sorted by line, see {@link reportHead}. */

@@ -6,21 +6,26 @@
  * parts (deleted when nothing FAILED or ERRORed), `summary.json`, and finally the `done` marker.
  * Memory does not grow with the list; see run-outputs.ts and failed-merge.ts.
  *
+ * With `compare`, the run is also compared with the previous run of its list (compare-runs.ts):
+ * `report.json` gains `changes`, `report.html` opens with them, `summary.json` gains the counts.
+ *
  * Safe to call any number of times, concurrently too: shards are created once from results
- * that are created once, and every aggregator takes `finishedAt` from the same
- * `aggregating.json` claim, so they all write the same bytes. Once `done` exists the stored
- * summary is returned as it is.
+ * that are created once, and every aggregator takes `finishedAt` (and the previous run it is
+ * compared with) from the same `aggregating.json` claim, so they all write the same bytes. Once
+ * `done` exists the stored summary is returned as it is.
  */
-import { reportHead } from '../core/report.js';
+import { changesOf, regressed, type PreviousRun } from '../core/changes.js';
+import { reportHead, type ReportLine } from '../core/report.js';
 import type { ObjectStore, ObjectWriter } from '../ports.js';
 import { CONTENT_TYPES } from '../report/format.js';
 import type { ReportView } from '../report/formatter.js';
 import { compactRun, type CompactOptions } from './compact.js';
+import { changeEntries, compareRun, importBaseline, writeRunKeys } from './compare-runs.js';
 import { PipelineError } from './errors.js';
-import { mergeFailed } from './failed-merge.js';
 import { runKeys, shardFailedKey, type RunKeys } from './run-layout.js';
 import { encodeJson, JSON_PUT, readJson, type ListRef, type RunRecord } from './run-record.js';
 import { readTotals, runResults, writeReports, type ReportTarget } from './run-outputs.js';
+import { mergeSorted } from './sorted-merge.js';
 import type { Summary } from '../core/report.js';
 
 export { NO_RESULT_MESSAGE } from './shards.js';
@@ -36,14 +41,32 @@ export interface RunSummary extends Summary {
   readonly forced: boolean;
   /** Lines recorded as ERROR NO_RESULT because they had no result. */
   readonly missing: number;
+  /** A run compared with the previous run of its list: that run (null: there was none). */
+  readonly previous?: PreviousRun | null;
+  /** Lines that newly need attention, and lines that no longer do (compared runs). */
+  readonly newlyFailing?: number;
+  readonly recovered?: number;
+  /** Some line newly needs attention (compared runs). */
+  readonly regressed?: boolean;
+}
+
+/**
+ * How a run finds what to compare with: `find` names the previous run (null: none), and
+ * `keysOf` gives that run's sorted key file (a key in the store) or its results to import.
+ */
+export interface Comparison {
+  find(): Promise<PreviousRun | null>;
+  keysOf(run: PreviousRun): Promise<string | AsyncIterable<ReportLine>>;
 }
 
 export interface RunOutputs {
   readonly summary: RunSummary;
 }
 
-export type AggregateOptions = CompactOptions & {
+export type AggregateOptions = Omit<CompactOptions, 'keys'> & {
   readonly now?: () => Date;
+  /** Compare the run with the previous run of its list (`changes`); the first aggregator's choice is kept in the claim. */
+  readonly compare?: Comparison;
 };
 
 /** A run whose shards are all compacted and whose finish is claimed: ready for its outputs. */
@@ -66,15 +89,32 @@ export async function closeRun(runId: string, store: ObjectStore, opts: Aggregat
   const record = await readJson<RunRecord>(store, keys.record);
   if (!record) throw new PipelineError('RUN_NOT_FOUND', `run ${runId} has no run record`);
   if (record.totalLines === 'counting' && !opts.force) return { closed: null, stopped: false };
-  const compacted = await compactRun(store, record, opts);
+  const compacted = await compactRun(store, record, { ...opts, keys: opts.compare !== undefined });
   if (!compacted.complete) return { closed: null, stopped: compacted.stopped };
-  const claim = await claimFinish(store, keys, (opts.now ?? (() => new Date()))());
+  const found = opts.compare ? { previous: await opts.compare.find() } : {};
+  const claim = await claimFinish(store, keys, { finishedAt: (opts.now ?? (() => new Date()))().toISOString(), ...found });
   const { totals, missing, failedShards } = await readTotals(store, runId, compacted.shards, opts.concurrency);
+  const changes = opts.compare ? await compare(store, runId, compacted.shards, opts.compare, claim.previous ?? null) : undefined;
   const head = reportHead(totals, { runId, startedAt: record.startedAt, finishedAt: claim.finishedAt, settings: record.settings });
   const summary: RunSummary = {
     ...head.summary, runId, list: record.list, startedAt: head.startedAt, finishedAt: head.finishedAt, forced: missing > 0, missing,
+    ...(changes ? {
+      previous: changes.counts.previous, newlyFailing: changes.counts.newlyFailing, recovered: changes.counts.recovered, regressed: regressed(changes.counts),
+    } : {}),
   };
-  return { closed: { runId, record, shards: compacted.shards, failedShards, view: { head, codes: totals.codes }, summary } };
+  const view: ReportView = {
+    head: changes ? { ...head, changes: changesOf(changes.counts, [], []) } : head, codes: totals.codes, ...(changes ? { changes } : {}),
+  };
+  return { closed: { runId, record, shards: compacted.shards, failedShards, view, summary } };
+}
+
+/** The run's key file, then the join with the previous run's. */
+async function compare(store: ObjectStore, runId: string, shards: readonly number[], how: Comparison, previous: PreviousRun | null) {
+  await writeRunKeys(store, runId, shards);
+  if (!previous) return compareRun(store, runId, null);
+  const keys = await how.keysOf(previous);
+  const keysKey = typeof keys === 'string' ? keys : await importBaseline(store, runId, keys);
+  return compareRun(store, runId, { run: previous, keysKey });
 }
 
 export interface OutputTargets {
@@ -86,9 +126,10 @@ export interface OutputTargets {
 /** Streams the reports and the failed file of `run` to `targets`; resolves the failed file's line count. */
 export async function writeRunOutputs(store: ObjectStore, run: ClosedRun, targets: OutputTargets): Promise<number> {
   const listName = run.summary.list?.name ?? run.runId;
-  if (targets.reports.length > 0) await writeReports(runResults(store, run.runId, run.shards), run.view, listName, targets.reports);
+  const changes = run.view.changes ? (kind: Parameters<typeof changeEntries>[2]) => changeEntries(store, run.runId, kind) : undefined;
+  if (targets.reports.length > 0) await writeReports(runResults(store, run.runId, run.shards), run.view, listName, targets.reports, changes);
   if (run.failedShards.length === 0) return 0;
-  return mergeFailed(store, run.runId, run.failedShards.map((k) => shardFailedKey(run.runId, k)), targets.failed());
+  return mergeSorted(store, run.failedShards.map((k) => shardFailedKey(run.runId, k)), targets.failed(), { tempPrefix: `${runKeys(run.runId).mergePrefix}failed/` });
 }
 
 /** The run's own outputs under `runs/<runId>/`. */
@@ -131,8 +172,14 @@ export async function finalize(runId: string, store: ObjectStore, opts: Aggregat
   return { outputs: { summary: outcome.closed.summary }, stopped: false };
 }
 
-async function claimFinish(store: ObjectStore, keys: RunKeys, now: Date): Promise<{ finishedAt: string }> {
-  const mine = { finishedAt: now.toISOString() };
+/** `aggregating.json`: when the run finished and, for a compared run, what it is compared with. */
+interface Claim {
+  readonly finishedAt: string;
+  readonly previous?: PreviousRun | null;
+}
+
+/** The first aggregator's claim wins; every later one takes its time and its previous run. */
+async function claimFinish(store: ObjectStore, keys: RunKeys, mine: Claim): Promise<Claim> {
   if (await store.put(keys.claim, encodeJson(mine), { ...JSON_PUT, ifNoneMatch: true })) return mine;
-  return (await readJson<{ finishedAt: string }>(store, keys.claim)) ?? mine;
+  return (await readJson<Claim>(store, keys.claim)) ?? mine;
 }

@@ -16,7 +16,8 @@
 import { SHARD_LINES } from '../core/defaults.js';
 import type { LineResult } from '../core/types.js';
 import type { ObjectStore } from '../ports.js';
-import { beforeShard, lineOfResultKey, resultKey, runKeys, shardFailedKey, shardKey, shardOfKey, shardOfLine } from './run-layout.js';
+import { beforeShard, lineOfResultKey, resultKey, runKeys, shardFailedKey, shardKey, shardKeysKey, shardOfKey, shardOfLine } from './run-layout.js';
+import { keyPart } from './compare-runs.js';
 import { JSON_PUT, putResultOnce, type LineRanges, type RunRecord } from './run-record.js';
 import { encodeShard, NO_RESULT_MESSAGE, parseStored, type StoredResult } from './shards.js';
 import { PipelineError } from './errors.js';
@@ -38,6 +39,10 @@ export interface CompactOptions {
   readonly deadline?: number;
   /** Result keys listed per call before stopping. Default: no limit. */
   readonly maxScanKeys?: number;
+  /** Also write each shard's key part (compare-runs.ts): the run is compared with its predecessor. */
+  readonly keys?: boolean;
+  /** Look only at these shards (the ones new results were recorded in); the others are left as they are. */
+  readonly only?: ReadonlySet<number>;
 }
 
 export interface CompactOutcome {
@@ -124,7 +129,8 @@ export async function compactRun(store: ObjectStore, record: Pick<RunRecord, 'ru
   const done = await compactedShards(store, runId);
   const counts = record.lines ? shardCounts(record.lines) : await presentShards(store, runId);
   const shards = [...counts.keys()];
-  const pending = shards.filter((k) => !done.has(k));
+  const open = shards.filter((k) => !done.has(k));
+  const pending = opts.only ? open.filter((k) => opts.only!.has(k)) : open;
   const maxScan = opts.maxScanKeys ?? Infinity;
   const concurrency = opts.concurrency ?? 16;
   const scan = { keys: 0 };
@@ -151,13 +157,13 @@ export async function compactRun(store: ObjectStore, record: Pick<RunRecord, 'ru
         inputs ??= opts.inputs?.();
         await recordMissing(store, runId, missing, inputs ? await inputs.inputsOf(missing) : new Map(), concurrency);
       }
-      await compactShard(store, runId, k, lines, concurrency);
+      await compactShard(store, runId, k, lines, concurrency, opts.keys);
       written.push(k);
     }
   } finally {
     await cursor?.close();
   }
-  return { complete: written.length === pending.length, shards, compacted: written.length, written, stopped };
+  return { complete: written.length === open.length, shards, compacted: written.length, written, stopped };
 }
 
 /** Shards that have results (a run whose split never finished). */
@@ -179,8 +185,11 @@ async function recordMissing(store: ObjectStore, runId: string, lines: readonly 
   await pool.drain();
 }
 
-/** Reads the results of `lines` and writes shard `k` (its failed part first). */
-export async function compactShard(store: ObjectStore, runId: string, k: number, lines: readonly number[], concurrency = 16): Promise<void> {
+/**
+ * Reads the results of `lines` and writes shard `k`: its failed part and (with `keys`, for a run
+ * that is compared with its predecessor) its key part first, the shard last.
+ */
+export async function compactShard(store: ObjectStore, runId: string, k: number, lines: readonly number[], concurrency = 16, keys = false): Promise<void> {
   const results = new Array<StoredResult>(lines.length);
   const pool = new TaskPool(concurrency);
   for (const [i, line] of lines.entries()) {
@@ -194,5 +203,6 @@ export async function compactShard(store: ObjectStore, runId: string, k: number,
   await pool.drain();
   const shard = encodeShard(k, results);
   if (shard.failed !== '') await store.put(shardFailedKey(runId, k), shard.failed, { contentType: 'text/plain; charset=utf-8' });
+  if (keys) await store.put(shardKeysKey(runId, k), keyPart(results.map((r) => r.result)), { contentType: 'text/plain; charset=utf-8' });
   await store.put(shardKey(runId, k), shard.body, { ...JSON_PUT, contentType: 'application/x-ndjson', ifNoneMatch: true });
 }

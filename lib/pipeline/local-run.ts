@@ -20,7 +20,7 @@ import type { ParsedLine } from '../core/list.js';
 import type { ObjectStore, ObjectWriter, QueueMessage, WorkQueue } from '../ports.js';
 import { splitList } from './split.js';
 import { processMessages, recordDeadLetters } from './process.js';
-import { closeRun, markFinished, storeTargets, writeRunOutputs, type RunOutputs } from './aggregate.js';
+import { closeRun, markFinished, storeTargets, writeRunOutputs, type Comparison, type RunOutputs } from './aggregate.js';
 import type { ListRef } from './run-record.js';
 import type { ReportTarget } from './run-outputs.js';
 import { RollingCompactor } from './rolling-compactor.js';
@@ -55,6 +55,8 @@ export interface LocalRunOptions {
    * store only this run uses and nobody reads afterwards (the CLI's memory store).
    */
   readonly dropLines?: boolean;
+  /** Compare the run with a previous one (its report gains `changes`); see aggregate.ts. */
+  readonly compare?: Comparison;
 }
 
 /** The outputs of a local run, written in one pass over its shards. */
@@ -125,7 +127,7 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   };
   let recorded = 0;
   let total: number | null = null;
-  const rolling = new RollingCompactor(opts.store, opts.runId, opts.dropLines);
+  const rolling = new RollingCompactor(opts.store, opts.runId, opts.dropLines, opts.compare !== undefined);
   const onResult = (r: LineResult): void => {
     recorded++;
     rolling.recorded(r.line);
@@ -186,8 +188,9 @@ export async function runLocally(opts: LocalRunOptions): Promise<LocalRunOutcome
   if (failures.length > 0) throw failures.find((e) => e !== STOPPED) ?? failures[0];
   await recordDeadLetters(deadBodies, opts.store, maxReceiveCount, (r) => rolling.recorded(r.line));
   await rolling.finish();
-  const closing = await closeRun(opts.runId, opts.store, { now: opts.now });
-  const run = closing.closed ?? (await closeRun(opts.runId, opts.store, { now: opts.now, force: true })).closed;
+  const how = { now: opts.now, ...(opts.compare ? { compare: opts.compare } : {}) };
+  const closing = await closeRun(opts.runId, opts.store, how);
+  const run = closing.closed ?? (await closeRun(opts.runId, opts.store, { ...how, force: true })).closed;
   if (!run) throw new Error(`run ${opts.runId} could not be aggregated`);
   const out = opts.outputs ?? { keep: true, reports: [], failed: () => [] };
   const own = out.keep ? storeTargets(opts.store, run.runId) : { reports: [], failed: () => [] };

@@ -30,7 +30,8 @@ export class RollingCompactor {
   private queued = 0;
   private failure: { error: unknown } | undefined;
 
-  constructor(private readonly store: ObjectStore, private readonly runId: string, private readonly dropLines = false) {}
+  /** `keys`: also write each shard's key part (the run is compared with a previous report). */
+  constructor(private readonly store: ObjectStore, private readonly runId: string, private readonly dropLines = false, private readonly keys = false) {}
 
   /** `lines` as they go to the split, noting which lines each shard counts. */
   async *observe(lines: AsyncIterable<ParsedLine>): AsyncGenerator<ParsedLine> {
@@ -81,7 +82,7 @@ export class RollingCompactor {
     this.queued++;
     this.chain = this.chain.then(async () => {
       if (this.failure) return;
-      await compactShard(this.store, this.runId, k, p.lines);
+      await compactShard(this.store, this.runId, k, p.lines, undefined, this.keys);
       if (this.dropLines) for (const line of p.lines) await this.store.delete(resultKey(this.runId, line));
     }).catch((error: unknown) => {
       this.failure ??= { error };

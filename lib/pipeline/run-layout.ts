@@ -8,7 +8,11 @@
  * | `results/<line, 9 digits>.json` | split (INVALID), process (others), aggregate (forced NO_RESULT) | one `LineResult`; created with `ifNoneMatch`, so the first final result of a line wins and duplicates collapse |
  * | `shards/<shard, 6 digits>.ndjson` | aggregate | the results of lines `shard × SHARD_LINES` to `… + SHARD_LINES - 1` once all of them have one: a header line ({@link ShardHeader} of shards.ts), then each result object as stored, in line order; created with `ifNoneMatch` (any aggregator writes the same bytes), never rewritten |
  * | `shards/<shard>.failed.txt` | aggregate | the shard's part of the failed file (sorted, distinct), written just before the shard; absent when none of its lines failed |
- * | `merge/<level>-<n>.txt` | aggregate | intermediate runs of the failed file's external merge (many shards with failures) |
+ * | `shards/<shard>.keys.txt` | aggregate | runs that are compared: the shard's lines as sorted key entries (core/changes.ts) |
+ * | `merge/<what>/<level>-<n>.txt` | aggregate | intermediate runs of an external merge (the failed file, the key file, a baseline) |
+ * | `keys.txt` | aggregate | runs that are compared: every line as a key entry, sorted by key; the next run compares with it |
+ * | `baseline.txt`, `baseline/<n>.txt` | aggregate | the previous run's key entries when it has no `keys.txt` (or a local `--compare-to` report), sorted |
+ * | `changes/newly-failing.ndjson`, `changes/recovered.ndjson` | aggregate | the changes since the previous run, one JSON line each, in key order |
  * | `aggregating.json` | aggregate | `{finishedAt}` claim: every aggregator of the run uses the same time, so outputs are identical |
  * | `report.json` | aggregate | the JSON report (summary + every result, in line order; one result per line) |
  * | `report.html` | aggregate | the same report as one self-contained HTML page |
@@ -96,6 +100,11 @@ export function shardKey(runId: string, shard: number): string {
 /** `runs/<runId>/shards/000042.failed.txt`: the failed inputs of shard 42. */
 export function shardFailedKey(runId: string, shard: number): string {
   return `${runKeys(runId).shardsPrefix}${String(shard).padStart(SHARD_PAD, '0')}.failed.txt`;
+}
+
+/** `runs/<runId>/shards/000042.keys.txt`: the sorted key part of shard 42 (runs that are compared). */
+export function shardKeysKey(runId: string, shard: number): string {
+  return `${runKeys(runId).shardsPrefix}${String(shard).padStart(SHARD_PAD, '0')}.keys.txt`;
 }
 
 /** The shard number of a shard key (not of its failed part), or null for any other key. */

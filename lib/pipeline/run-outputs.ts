@@ -4,6 +4,7 @@
  * them, each to its writer. Memory: the shards read ahead and one buffered chunk per writer,
  * whatever the number of lines.
  */
+import { CHANGE_KINDS, type ChangeEntry, type ChangeKind } from '../core/changes.js';
 import { emptyTotals, mergeTotals, type ReportTotals } from '../core/report.js';
 import type { LineResult } from '../core/types.js';
 import type { ObjectStore, ObjectWriter } from '../ports.js';
@@ -73,8 +74,14 @@ export interface ReportTarget {
   readonly writer: ObjectWriter;
 }
 
-/** Writes every report of `targets` in one pass over `results`; aborts them all on failure. */
-export async function writeReports(results: AsyncIterable<LineResult>, view: ReportView, listName: string, targets: readonly ReportTarget[]): Promise<void> {
+/**
+ * Writes every report of `targets` in one pass over `results` (and, for the formats that list
+ * them, one pass over each list of `changes`); aborts them all on failure.
+ */
+export async function writeReports(
+  results: AsyncIterable<LineResult>, view: ReportView, listName: string, targets: readonly ReportTarget[],
+  changes?: (kind: ChangeKind) => AsyncIterable<ChangeEntry>,
+): Promise<void> {
   const outs = targets.map((t) => ({ f: formatterFor(t.format, view, { listName, indent: t.indent }), w: bufferedWriter(t.writer) }));
   try {
     for (const o of outs) await o.w.write(o.f.start());
@@ -82,6 +89,13 @@ export async function writeReports(results: AsyncIterable<LineResult>, view: Rep
       for (const o of outs) {
         const text = o.f.line(r);
         if (text !== '') await o.w.write(text);
+      }
+    }
+    const listing = outs.filter((o) => o.f.changesStart);
+    if (listing.length > 0) {
+      for (const kind of CHANGE_KINDS) {
+        for (const o of listing) await o.w.write(o.f.changesStart!(kind));
+        if (changes) for await (const e of changes(kind)) for (const o of listing) await o.w.write(o.f.change!(kind, e));
       }
     }
     for (const o of outs) await o.w.write(o.f.end());

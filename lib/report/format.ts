@@ -33,7 +33,7 @@ export function formatterFor(format: ReportFormat, view: ReportView, opts: Forma
 
 /** The file content of `report` in `format` (JSON indented by 2). */
 export function renderReport(format: ReportFormat, report: JsonReport, listName: string): string {
-  return renderWith(formatterFor(format, viewOf(report), { listName }), report.results);
+  return renderWith(formatterFor(format, viewOf(report), { listName }), report);
 }
 
 /** Content type of each format, for object stores. */

@@ -7,6 +7,7 @@ export const HTML_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#fff}
 header{padding:16px 24px;border-bottom:1px solid var(--bd);background:var(--bg2)}
 header h1{margin:0;font-size:20px}
+#mv-changes{margin-bottom:24px;padding-bottom:8px;border-bottom:1px solid var(--bd)}
 .notice{margin:8px 0 0;padding:6px 10px;border:1px solid #d4a72c;border-radius:6px;background:#fff8c5}
 main{padding:16px 24px;max-width:1500px}
 h2{font-size:16px;margin:24px 0 8px}

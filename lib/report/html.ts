@@ -5,6 +5,7 @@
  * lets only that one script run (by its sha256), never an inline handler or injected script.
  * The line table renders only its visible rows, so 100,000 lines stay a small DOM; beyond
  * `HTML_ALL_LINES_MAX` lines it holds only the lines that did not PASS, and says so at the top.
+ * A run compared with the previous run of its list opens with "Changes since …" (html-changes.ts).
  * Pure string building: no I/O.
  */
 import { createHash } from 'node:crypto';
@@ -14,6 +15,7 @@ import { embedJson, escapeHtml as h } from './html-escape.js';
 import { htmlFaq, rowsOf, rowTuple, STATUS_ORDER } from './html-data.js';
 import { renderWith, viewOf, type ReportFormatter, type ReportView } from './formatter.js';
 import { HTML_SCRIPT } from './html-script.js';
+import { changesSection } from './html-changes.js';
 import { HTML_STYLE } from './html-style.js';
 import { codeTable, runFacts, statusCards, statusChart, statusCount } from './html-summary.js';
 
@@ -31,7 +33,7 @@ const CSP = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-$
  * @example await writeFile('run.html', renderHtmlReport(report, { listName: 'images.txt' }))
  */
 export function renderHtmlReport(report: JsonReport, opts: HtmlOptions = {}): string {
-  return renderWith(htmlFormatter(viewOf(report), opts), report.results);
+  return renderWith(htmlFormatter(viewOf(report), opts), report);
 }
 
 /**
@@ -78,6 +80,7 @@ function pageTop(view: ReportView, opts: HtmlOptions, shown: 'all' | 'not-pass')
 <body>
 <header><h1>mirror-validate report: ${h(name)}</h1><div class="muted">${h(s.total)} lines, ${h(verdict)}</div>${shown === 'not-pass' ? capNotice(report) : ''}</header>
 <main>
+${view.changes ? changesSection(view.changes) : ''}
 <section id="mv-summary">
 ${statusCards(report)}
 <div class="overview"><div><h2>Lines by status</h2>${statusChart(report)}</div><div><h2>Run</h2>${runFacts(report)}</div></div>

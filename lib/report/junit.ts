@@ -20,7 +20,7 @@ export interface JunitOptions {
  * @example renderJunitReport(report, { listName: 'images.txt' })
  */
 export function renderJunitReport(report: JsonReport, opts: JunitOptions): string {
-  return renderWith(junitFormatter(viewOf(report).head, opts), report.results);
+  return renderWith(junitFormatter(viewOf(report).head, opts), report);
 }
 
 /** The JUnit report as a stream (see {@link renderJunitReport}). */

@@ -1,7 +1,8 @@
 /**
  * The aggregator's use case for one run: compact what is complete and close the run when all
- * is (`finalize`: outputs under `runs/<runId>/`; a run past its deadline is closed by force, as
- * the sweeper does), copy it to `results/<list>/` unless a newer run is there (latest.ts), put
+ * is (`finalize`: outputs under `runs/<runId>/`, compared with the run published for its list,
+ * previous-run.ts; a run past its deadline is closed by force, as the sweeper does), copy it to
+ * `results/<list>/` unless a newer run is there (latest.ts), put
  * the completion event once, and mark the run `published`. Safe to repeat and to run
  * concurrently: outputs are identical for every aggregator, the copy converges on the newest
  * run, and the event is claimed (`event.json`, create-only) so only one aggregator puts it; a
@@ -12,7 +13,8 @@ import { finalize } from '../pipeline/aggregate.js';
 import { runKeys } from '../pipeline/run-layout.js';
 import { encodeJson, JSON_PUT, readJson, type RunRecord } from '../pipeline/run-record.js';
 import { listInputs } from './list-inputs.js';
-import { LIST_KEY_FATAL, outcomeOf, putCompletionEvent, type EventTarget, type FinishedSummary } from './events.js';
+import { listComparison } from './previous-run.js';
+import { changeFields, LIST_KEY_FATAL, outcomeOf, putCompletionEvent, type EventTarget, type FinishedSummary } from './events.js';
 import { publishLatest, resultsPrefix } from './latest.js';
 
 export interface CompleteRunDeps {
@@ -26,6 +28,8 @@ export interface CompleteRunDeps {
   readonly deadline?: number;
   /** Result keys a check lists at most. Default {@link MAX_SCAN_KEYS}. */
   readonly maxScanKeys?: number;
+  /** Only these shards may have changed (the validators' notes); absent: check every open shard. */
+  readonly shards?: ReadonlySet<number>;
 }
 
 /** Result keys one check lists at most (100 LIST requests), so a check stays short at any list size. */
@@ -57,7 +61,8 @@ export async function completeRun(runId: string, deps: CompleteRunDeps): Promise
   const record = await readJson<RunRecord>(deps.store, runKeys(runId).record);
   const overdue = record !== null && now().getTime() > Date.parse(record.deadline);
   const { outputs, stopped } = await finalize(runId, deps.store, {
-    now, deadline: deps.deadline, maxScanKeys: deps.maxScanKeys ?? MAX_SCAN_KEYS,
+    now, deadline: deps.deadline, maxScanKeys: deps.maxScanKeys ?? MAX_SCAN_KEYS, ...(deps.shards && !overdue ? { only: deps.shards } : {}),
+    ...(record ? { compare: listComparison(deps.store, record.list.name, { runId, startedAt: record.startedAt }) } : {}),
     ...(overdue && record ? { force: true, inputs: () => listInputs(deps.store, record) } : {}),
   });
   if (!outputs) return stopped ? 'more' : 'incomplete';
@@ -71,7 +76,7 @@ export async function completeRun(runId: string, deps: CompleteRunDeps): Promise
   if (!(await claimEvent(deps, keys.eventClaim, now()))) return 'completed';
   const failedKey = (await deps.store.head(runKeys(runId).failed)) ? runKeys(runId).failed : undefined;
   await putCompletionEvent(deps.events, {
-    runId, list: listName, outcome: outcomeOf(summary), summary, bucket: deps.bucket,
+    runId, list: listName, outcome: outcomeOf(summary), summary, bucket: deps.bucket, ...changeFields(summary),
     runPrefix: runKeys(runId).prefix, ...(named ? { resultsPrefix: resultsPrefix(listName) } : {}), ...(failedKey ? { failedKey } : {}),
   });
   await deps.store.put(keys.published, encodeJson({ publishedAt: now().toISOString(), latest: latest.current }), JSON_PUT);

@@ -1,6 +1,7 @@
 /**
  * The completion event (SPEC §5): one EventBridge event per finished run, carrying its summary,
- * so teams can alarm on failures. `source` is `EVENT_SOURCE` (`mirror-validate`), `detail-type`
+ * so teams can alarm on failures, and what changed since the previous run of the list
+ * (`newlyFailing`, `recovered`, `regressed`), so they can alarm on regressions only. `source` is `EVENT_SOURCE` (`mirror-validate`), `detail-type`
  * is `Run Completed` (the stack's notification rule matches it), and `detail` is
  * {@link CompletionDetail}.
  */
@@ -38,6 +39,16 @@ export interface CompletionDetail {
   readonly resultsPrefix?: string;
   /** Key of the failed file, when the run has one. */
   readonly failedKey?: string;
+  /** Since the previous run of the list (core/changes.ts): lines that newly need attention, lines that no longer do. */
+  readonly newlyFailing: number;
+  readonly recovered: number;
+  /** Some line newly needs attention: match `{"detail":{"regressed":[true]}}` to alarm on regressions only. */
+  readonly regressed: boolean;
+}
+
+/** The change fields of the completion event (zero and false for a run that could not run). */
+export function changeFields(s: FinishedSummary): Pick<CompletionDetail, 'newlyFailing' | 'recovered' | 'regressed'> {
+  return { newlyFailing: s.newlyFailing ?? 0, recovered: s.recovered ?? 0, regressed: s.regressed ?? false };
 }
 
 export function outcomeOf(s: FinishedSummary): RunOutcome {

@@ -12,6 +12,9 @@ import type { WorkItem } from '../core/settings.js';
 import { S3ObjectStore } from '../adapters/aws/s3-store.js';
 import { jsonOrText, SqsWorkQueue } from '../adapters/aws/sqs-queue.js';
 import { readRuntimeConfig, type HandlerRole, type RuntimeConfig } from './runtime-config.js';
+import type { ProgressNote } from './progress-notes.js';
+
+export type { ProgressNote } from './progress-notes.js';
 
 export interface AwsClients {
   readonly s3: S3Client;
@@ -21,10 +24,6 @@ export interface AwsClients {
   readonly events: EventBridgeClient;
 }
 
-/** A note on the progress queue: "run `runId` may be complete, check it". */
-export interface ProgressNote {
-  readonly runId: string;
-}
 
 export interface Runtime {
   readonly config: RuntimeConfig;

@@ -21,6 +21,7 @@ import { publishKeys } from './complete-run.js';
 import { errorFields, type Logger } from './logger.js';
 import type { ProgressNote } from './runtime.js';
 import { listInputs } from './list-inputs.js';
+import { listComparison } from './previous-run.js';
 import { timeStamp } from './triggers.js';
 import { isWorkItem } from './work-item.js';
 
@@ -98,6 +99,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
         // Bounded: what is not closed by then the aggregator finishes, forcing too (past the deadline).
         const outputs = await finalizeRun(runId, deps.store, {
           now, force: true, inputs: () => listInputs(deps.store, record), deadline: Date.now() + (deps.forceBudgetMs ?? 120_000),
+          compare: listComparison(deps.store, record.list.name, { runId, startedAt: record.startedAt }),
         });
         if (outputs) closed.push(runId);
       }

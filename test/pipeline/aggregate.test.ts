@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
-import { finalizeRun, NO_RESULT_MESSAGE, type AggregateOptions } from '../../lib/pipeline/aggregate.js';
+import { finalizeRun, NO_RESULT_MESSAGE, type AggregateOptions, type Comparison } from '../../lib/pipeline/aggregate.js';
+import { keyEntryTexts } from '../../lib/core/changes.js';
 import type { ObjectStore } from '../../lib/ports.js';
 
 /** The run's summary once closed, else null. */
@@ -138,5 +139,32 @@ describe('finalizeRun', () => {
     const xml = await readText(store, K.reportXml);
     expect(xml).toContain('<testsuite name="list.txt" tests="5" failures="1" errors="2" skipped="1"');
     expect(xml).toContain('<testcase classname="mirror-validate.list_txt" name="line 6: alpha:&lt;/script&gt;"');
+  });
+
+  it('compared runs: two aggregators at once write the same outputs, with the previous run of the first claim', async () => {
+    const baseline = [verdict(workItem('r1', 1), 'FAILED'), verdict(workItem('r1', 2), 'PASS')];
+    const stores = [new MemoryStore(), new MemoryStore()];
+    for (const store of stores) {
+      await store.put('prev/keys.txt', keyEntryTexts(baseline).map((t) => `${t}\n`).join(''));
+      await splitRun(store);
+      for (const l of [1, 2, 3, 6]) await record(store, l, l === 2 ? 'FAILED' : 'PASS');
+    }
+    let calls = 0;
+    const compare: Comparison = {
+      // The published run moves between the two aggregators' looks: the claim decides.
+      find: async () => ({ runId: `prev-${++calls}`, finishedAt: '2024-12-31T00:00:00.000Z' }),
+      keysOf: async () => 'prev/keys.txt',
+    };
+    await aggregateRun('r1', stores[0]!, { now: at('2025-01-01T00:10:00Z'), compare: { ...compare, find: async () => ({ runId: 'prev-1', finishedAt: '2024-12-31T00:00:00.000Z' }) } });
+    await Promise.all([
+      aggregateRun('r1', stores[1]!, { now: at('2025-01-01T00:10:00Z'), compare }),
+      aggregateRun('r1', stores[1]!, { now: at('2025-01-01T00:11:00Z'), compare }),
+    ]);
+    expect(await outputs(stores[1]!)).toEqual(await outputs(stores[0]!));
+    const report = await readObj<JsonReport>(stores[1]!, K.report);
+    expect(report!.changes).toMatchObject({ previous: { runId: 'prev-1' }, stillFailing: 0, added: 3, removed: 0 });
+    expect(report!.changes!.newlyFailing.map((e) => [e.line, e.previousStatus])).toEqual([[2, 'PASS'], [5, null]]);
+    expect(report!.changes!.recovered.map((e) => [e.line, e.previousStatus])).toEqual([[1, 'FAILED']]);
+    expect(await readObj(stores[1]!, K.summary)).toMatchObject({ newlyFailing: 2, recovered: 1, regressed: true, previous: { runId: 'prev-1' } });
   });
 });

@@ -123,7 +123,7 @@ describe('compaction', () => {
   });
 
   it('merges failed parts level by level when there are more than fanIn of them', async () => {
-    const { mergeFailed } = await import('../../lib/pipeline/failed-merge.js');
+    const { mergeSorted } = await import('../../lib/pipeline/sorted-merge.js');
     const store = new MemoryStore();
     const parts = Array.from({ length: 9 }, (_, i) => `p/${i}.txt`);
     const lines: string[] = [];
@@ -133,13 +133,13 @@ describe('compaction', () => {
       await store.put(key, [...new Set(mine)].sort().map((l) => `${l}\n`).join(''));
     }
     const w = store.openWriter('out.txt');
-    const n = await mergeFailed(store, RUN, parts, [w], { fanIn: 2 });
+    const n = await mergeSorted(store, parts, [w], { fanIn: 2, tempPrefix: `${K.mergePrefix}failed/` });
     const expected = [...new Set(lines)].sort();
     expect(n).toBe(expected.length);
     expect(await readText(store, 'out.txt')).toBe(expected.map((l) => `${l}\n`).join(''));
     const temps: string[] = [];
     for await (const k of store.list(K.mergePrefix)) temps.push(k);
-    expect(temps).toContain(`${K.mergePrefix}2-0.txt`);
+    expect(temps).toContain(`${K.mergePrefix}failed/2-0.txt`);
   });
 
   it('stops at its scan limit with work left, and finishes on the next checks', async () => {

@@ -187,7 +187,7 @@ describe('aggregator handler', () => {
     expect(await shards(runId)).toEqual([]);
     expect(sent('https://sqs/progress').map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!)))).toEqual([[{ runId }]]);
     await handlers.aggregator(note(runId), context);
-    expect(await shards(runId)).toEqual(['000000.failed.txt', '000000.ndjson']);
+    expect(await shards(runId)).toEqual(['000000.failed.txt', '000000.keys.txt', '000000.ndjson']);
     expect(await json(`runs/${runId}/summary.json`)).toMatchObject({ total: 2, passed: 1, failed: 1, forced: false });
     expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
