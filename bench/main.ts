@@ -6,12 +6,13 @@
  * results JSON, prints the table, and exits non-zero when a request count is above the minimum
  * (or an image did not validate). `npm run bench -- --write-md` renders BENCHMARKS.md from the
  * results JSON. `npm run bench -- --signatures-only` measures only the request counts of
- * `--signatures` (bench/signatures-run.ts). See BENCHMARKS.md for the method.
+ * `--signatures` (bench/signatures-run.ts); `--scale-only` measures aggregation at scale
+ * (bench/scale.ts). See BENCHMARKS.md for the method.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, SIGNATURES_OUT } from './args.js';
+import { parseArgs, SCALE_OUT, SIGNATURES_OUT } from './args.js';
 import { checkEconomy, type EconomyCheck, type SideCounts } from './economy.js';
 import { machineInfo } from './machine.js';
 import { renderMarkdown } from './markdown.js';
@@ -21,6 +22,7 @@ import { measureServerless } from './serverless.js';
 import { median, runMeasured } from './measure.js';
 import { repoRoot, setupBench, type BenchEnv } from './setup.js';
 import { measureSignatures, type SignatureResults } from './signatures-run.js';
+import { measureScale, type ScaleResults } from './scale.js';
 
 const log = (s: string): void => { process.stderr.write(`bench: ${s}\n`); };
 
@@ -140,8 +142,15 @@ async function main(): Promise<number> {
     const results = JSON.parse(await readFile(out, 'utf8')) as BenchResults;
     const sigFile = path.resolve(repoRoot(), SIGNATURES_OUT);
     const signatures = await readFile(sigFile, 'utf8').then((t) => JSON.parse(t) as SignatureResults, () => undefined);
-    await writeFile(path.join(repoRoot(), 'BENCHMARKS.md'), renderMarkdown(results, signatures));
-    log(`BENCHMARKS.md written from ${args.out}${signatures ? ` and ${SIGNATURES_OUT}` : ''}`);
+    const scale = await readFile(path.resolve(repoRoot(), SCALE_OUT), 'utf8').then((t) => JSON.parse(t) as ScaleResults, () => undefined);
+    await writeFile(path.join(repoRoot(), 'BENCHMARKS.md'), renderMarkdown(results, signatures, scale));
+    log(`BENCHMARKS.md written from ${args.out}${signatures ? ` and ${SIGNATURES_OUT}` : ''}${scale ? ` and ${SCALE_OUT}` : ''}`);
+    return 0;
+  }
+  if (args.scaleOnly) {
+    const scale = await measureScale(args, log);
+    await writeFile(out, `${JSON.stringify(scale, null, 2)}\n`);
+    log(`results written to ${args.out}; render BENCHMARKS.md with: npm run bench -- --write-md`);
     return 0;
   }
   if (args.signaturesOnly) {

@@ -45,7 +45,7 @@ export interface TokenResults {
 export interface BenchResults {
   readonly version: 1;
   readonly date: string;
-  readonly args: Omit<BenchArgs, 'writeMd' | 'noBuild' | 'signaturesOnly'>;
+  readonly args: Omit<BenchArgs, 'writeMd' | 'noBuild' | 'signaturesOnly' | 'scaleOnly'>;
   readonly machine: MachineInfo;
   /** 1/5/15-minute load averages when the run started (a busy machine distorts wall times). */
   readonly loadAtStart: readonly number[];

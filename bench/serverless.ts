@@ -95,7 +95,8 @@ async function measureSplitter(root: string, dir: string, count: number, nodeFla
   }
 }
 
-async function bundleWithExternalSdk(entry: string, outfile: string): Promise<void> {
+/** Bundles `entry` as the stack bundles a function (minified, node22, ESM, `@aws-sdk/*` external). */
+export async function bundleWithExternalSdk(entry: string, outfile: string): Promise<void> {
   await build({
     entryPoints: [entry], outfile, bundle: true, platform: 'node', target: 'node22', format: 'esm', minify: true,
     mainFields: ['module', 'main'], external: ['@aws-sdk/*'], logLevel: 'error',

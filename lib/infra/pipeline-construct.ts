@@ -48,14 +48,24 @@ export interface MirrorValidatePipelineProps {
 export const PROGRESS_BATCH_SIZE = 100;
 export const PROGRESS_BATCH_WINDOW = Duration.seconds(10);
 
-function sizing(config: PipelineConfig): Record<HandlerName, FunctionSizing> {
+/**
+ * Memory and timeouts (BENCHMARKS.md, "Aggregation at scale" and the paper model): the aggregator's
+ * (and the sweeper's, which may close a run too) peak memory does not grow with the list, but the
+ * invocation that closes a run writes every output in one pass over its shards, CPU-bound: 1,769 MB
+ * is one full vCPU, and 15 minutes (the maximum) leaves a 1,000,000-line run's closing invocation
+ * several times the time it needs; compaction stops at 40 % of an invocation and goes on in the next.
+ */
+export function sizing(config: PipelineConfig): Record<HandlerName, FunctionSizing> {
   return {
     splitter: { memoryMb: 512, timeout: Duration.minutes(15) },
     validator: { memoryMb: 1024, timeout: Duration.seconds(config.validatorTimeoutSeconds) },
-    aggregator: { memoryMb: 1024, timeout: Duration.minutes(5) },
-    sweeper: { memoryMb: 512, timeout: Duration.minutes(5) },
+    aggregator: { memoryMb: AGGREGATOR_MEMORY_MB, timeout: Duration.minutes(15) },
+    sweeper: { memoryMb: AGGREGATOR_MEMORY_MB, timeout: Duration.minutes(15) },
   };
 }
+
+/** One full vCPU (Lambda allots CPU in proportion to memory). */
+export const AGGREGATOR_MEMORY_MB = 1769;
 
 export class MirrorValidatePipeline extends Construct {
   readonly storage: PipelineStorage;

@@ -73,6 +73,12 @@ describe.each([
     });
   });
 
+  it('sizes the aggregator and the sweeper to close a 1,000,000-line run: one vCPU, 15 minutes (BENCHMARKS.md)', () => {
+    for (const name of ['aggregator', 'sweeper'] as const) {
+      expect(fnByName(t, name)[1].Properties).toMatchObject({ MemorySize: 1769, Timeout: 900 });
+    }
+  });
+
   it('maps the progress queue to the aggregator in small-concurrency batches', () => {
     const [id] = fnByName(t, 'aggregator');
     expect(esmFor(t, id).Properties).toMatchObject({
