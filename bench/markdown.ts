@@ -6,6 +6,8 @@
 import type { BenchResults, ClientSummary } from './results.js';
 import { costModel, MODEL } from './paper-model.js';
 import type { SignatureResults } from './signatures-run.js';
+import type { ScaleResults } from './scale.js';
+import { aggregatorModel, aggregatorPaperModel, scaleSection } from './scale-markdown.js';
 
 const f = (x: number, d = 2): string => x.toFixed(d);
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -38,7 +40,7 @@ function requestTable(r: BenchResults): string[] {
   return lines;
 }
 
-export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): string {
+export function renderMarkdown(r: BenchResults, signatures?: SignatureResults, scale?: ScaleResults): string {
   const { cli, cliNoCache, skopeo, floor } = r.clients;
   const m = r.machine;
   const out: string[] = [];
@@ -119,7 +121,8 @@ export function renderMarkdown(r: BenchResults, signatures?: SignatureResults): 
     p('');
   }
 
-  p(...paperModel(r));
+  if (scale) p(...scaleSection(scale));
+  p(...paperModel(r, scale));
   return `${out.join('\n')}\n`;
 }
 
@@ -164,10 +167,11 @@ function signatureSection(r: BenchResults, sig?: SignatureResults): string[] {
     ...src.checks.map((c) => `- Economy check ${c.ok ? 'PASS' : 'FAIL'}: ${c.pass}${c.ok ? ' (exact counts)' : `: ${c.problems.join('; ')}`}.`), ''];
 }
 
-function paperModel(r: BenchResults): string[] {
+function paperModel(r: BenchResults, scale?: ScaleResults): string[] {
   const cold = r.requests.cliColdCache ? r.requests.cliColdCache.total / r.requests.cliColdCache.images : 4;
   const warm = r.requests.cliWarmCache ? r.requests.cliWarmCache.total / r.requests.cliWarmCache.images : 4;
-  const c = costModel();
+  const agg = scale ? aggregatorModel(scale, 1) : undefined;
+  const c = costModel(agg ? { putRate: agg.putRate, getRate: agg.getRate, secondsPerLine: agg.seconds } : undefined);
   const d = (x: number): string => `$${x.toFixed(4)}`;
   return [
     '## Paper model: 1,000,000 images on AWS', '',
@@ -175,7 +179,8 @@ function paperModel(r: BenchResults): string[] {
     '**Assumptions.**', '',
     `- Validator Lambda on arm64 with ${MODEL.validatorMemoryGb * 1024} MB (the stack default), SQS batch size ${MODEL.batchSize} (stack default), images of a batch validated concurrently; an invocation takes ${MODEL.invocationSeconds} s (internet registries: two round-trip phases of ~${MODEL.rttMs} ms per image, token fetch amortised, S3 result write). Billed duration including occasional cold starts: ×${MODEL.coldStartFactor}.`,
     `- Prices: Lambda arm64 $${MODEL.lambdaGbSecond} per GB-s and $${MODEL.lambdaPerMillion} per million requests; SQS standard $${MODEL.sqsPerMillion} per million requests (64 KiB chunks); S3 Standard $${MODEL.s3PutPer1000} per 1,000 PUT/LIST and $${MODEL.s3GetPer1000} per 1,000 GET/HEAD. No VPC and no NAT gateway; no data transfer charge (manifests are a few KiB).`,
-    '- Per image: 1 result PUT; the manifest cache in S3 costs 1 GET per image and, on a cold run, ~1 PUT per source manifest fetched; the aggregator reads each result once. Per batch: 1 progress message. SQS per message: send (batched by 10), receive (batched by the event source), delete (batched).', '',
+    `- Per image: 1 result HEAD and PUT; the manifest cache in S3 costs 1 GET per image and, on a cold run, ~1 PUT per source manifest fetched; ${agg ? 'the aggregator\'s requests and time per line as measured in "Aggregation at scale" above (it reads each result once and writes a shard per 1,000 lines)' : 'the aggregator reads each result once'}. Per batch: 1 progress message. SQS per message: send (batched by 10), receive (batched by the event source), delete (batched).`, '',
+    ...aggregatorPaperModel(scale),
     row(['per 10,000 images', 'cold run (empty cache)', 're-validation (cache warm)']), row(['---', '---:', '---:']),
     row(['Lambda compute', d(c.cold.lambdaCompute), d(c.warm.lambdaCompute)]),
     row(['Lambda requests', d(c.cold.lambdaRequests), d(c.warm.lambdaRequests)]),
@@ -183,7 +188,7 @@ function paperModel(r: BenchResults): string[] {
     row(['S3 requests', d(c.cold.s3), d(c.warm.s3)]),
     row(['**total**', `**${d(c.cold.total)}**`, `**${d(c.warm.total)}**`]),
     row(['1,000,000 images', `$${(c.cold.total * 100).toFixed(2)}`, `$${(c.warm.total * 100).toFixed(2)}`]), '',
-    'S3 PUTs (one result per image) dominate; everything scales linearly with the number of images.', '',
+    `S3 PUTs (one result per image) dominate; everything scales linearly with the number of images${agg ? ', the aggregator included' : ''}.`, '',
     '**Throughput and quotas.**', '',
     `- With the default \`jobs\` = ${MODEL.jobs} concurrent validator invocations: ${MODEL.jobs} × ${MODEL.batchSize} images per ${MODEL.invocationSeconds} s ≈ ${int(c.imagesPerSecondDefault)} images/s, so 1,000,000 images take ≈ ${f(1_000_000 / c.imagesPerSecondDefault / 3600, 1)} h. \`jobs\` goes up to 1000 (the default account concurrency quota is 1,000 for all functions together): at 200, ≈ ${int(c.imagesPerSecondDefault * 20)} images/s, ≈ ${f(1_000_000 / c.imagesPerSecondDefault / 20 / 60, 0)} min. The practical bound is the registries: each image costs ${f(cold)} requests cold and ${f(warm)} on re-validation (measured above), so ${int(c.imagesPerSecondDefault * 20)} images/s is ≈ ${int(c.imagesPerSecondDefault * 20 * warm)} requests/s against the destination and source registries; size \`jobs\` to their API quotas.`,
     '- SQS standard queues have no practical send/receive throughput limit; at most ~120,000 messages may be in flight (received, not deleted), far above `jobs` × batch size. The splitter sends 10 messages per SendMessageBatch: 100,000 calls for 1,000,000 lines; at ~10–20 ms per call with 4–8 calls in flight that is 2–7 minutes, within the 15-minute Lambda limit, and its memory does not grow with the list (measured above). Messages are retained 4 days by default, far longer than a run.',

@@ -17,8 +17,8 @@ export const MODEL = {
   sqsPerMillion: 0.4,
   s3PutPer1000: 0.005,
   s3GetPer1000: 0.0004,
-  /** Aggregator memory (lib/infra/pipeline-construct.ts). */
-  aggregatorMemoryGb: 1,
+  /** Aggregator memory (lib/infra/pipeline-construct.ts: AGGREGATOR_MEMORY_MB, one vCPU). */
+  aggregatorMemoryGb: 1769 / 1024,
   /** Without scale measurements: the aggregator's checks per run (each LISTs 1,000 keys per call). */
   aggregatorChecks: 10,
 } as const;
