@@ -2,9 +2,8 @@
  * The files a local run leaves: the failed list (`-o`, deleted when nothing failed, as hangar
  * does) and the optional `--report` files (JSON, JUnit XML or HTML, by extension).
  */
-import { rm, writeFile } from 'node:fs/promises';
-import type { JsonReport } from '../core/report.js';
-import { renderReport, reportFormatOf, type ReportFormat } from '../report/format.js';
+import { rm } from 'node:fs/promises';
+import { reportFormatOf, type ReportFormat } from '../report/format.js';
 import { fileWriter } from '../adapters/local/file-writer.js';
 import type { LocalOutputs } from '../pipeline/local-run.js';
 import { CliError } from './errors.js';
@@ -12,14 +11,6 @@ import type { CliConfig } from './options.js';
 
 function unwritable(path: string, err: unknown): CliError {
   return new CliError('OUTPUT_UNWRITABLE', `cannot write "${path}": ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
-}
-
-async function write(path: string, content: string): Promise<void> {
-  try {
-    await writeFile(path, content);
-  } catch (err) {
-    throw unwritable(path, err);
-  }
 }
 
 /** Where a local run's reports and failed file go: each `--report` file and `-o`, written whole on close. */
@@ -40,18 +31,14 @@ export async function removeFailedFile(path: string): Promise<void> {
   }
 }
 
-function outputFile(path: string) {
+/** A writer of the local file `path`, written whole on close. */
+export function outputFile(path: string) {
   return fileWriter(path, (err) => unwritable(path, err));
 }
 
-function formatOf(file: string): ReportFormat {
+/** The format of a `--report` file (checked by the flag parsers). */
+export function formatOf(file: string): ReportFormat {
   const format = reportFormatOf(file);
   if (!format) throw new CliError('USAGE', `unsupported report format "${file}": use a .json, .xml or .html file`);
   return format;
 }
-
-/** Writes `report` to each of `files`, in the format its extension names (checked by parseCli). */
-export async function writeReports(files: readonly string[], report: JsonReport, listName: string): Promise<void> {
-  for (const file of files) await write(file, renderReport(formatOf(file), report, listName));
-}
-

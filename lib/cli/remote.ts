@@ -130,16 +130,17 @@ async function submit(ctx: Ctx<SubmitConfig>): Promise<number> {
 async function follow(ctx: Ctx<BucketConfig>, runId: string, to: LocalTargets, listName?: string): Promise<number> {
   const seen = new Set<number>();
   await watchRun({ store: ctx.store, runId, progress: ctx.progress, pollMs: ctx.cfg.pollMs, seen, ...(ctx.deps.sleep ? { sleep: ctx.deps.sleep } : {}) });
-  const run = await readFinished(ctx.store, runKeys(runId).prefix);
+  const run = await readFinished(ctx.store, runKeys(runId).prefix, (r) => {
+    if (!seen.has(r.line)) ctx.progress.result({ ...r, code: r.code ?? null });
+  });
   if (!run) throw new CliError('REMOTE', `run ${runId} is finished but its summary or report is missing`);
-  for (const r of run.report.results) if (!seen.has(r.line)) ctx.progress.result({ ...r, code: r.code ?? null });
   ctx.progress.done();
   return finish(ctx, run, to, listName ?? run.summary.list?.name ?? runId);
 }
 
 async function finish(ctx: Ctx<BucketConfig>, run: FinishedRun, to: LocalTargets, listName: string): Promise<number> {
   const { io, cfg } = ctx;
-  await writeFinished(run, to, listName);
+  await writeFinished(ctx.store, run, to, listName);
   if (run.summary.fatal) {
     writeLine(io.stderr, `mirror-validate: run ${run.summary.runId} could not run: ${run.summary.fatal.message}`);
     return 2;

@@ -41,11 +41,20 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** An element of one of a report's arrays (`results`, `newlyFailing`, `recovered`), unchecked. */
+export interface ReportItem {
+  readonly array: string;
+  /** 1-based position in its array. */
+  readonly index: number;
+  readonly value: unknown;
+}
+
 /**
- * The results of the report in `lines`, in file order; `onHead` gets the head at the end.
- * @throws ReportReadError naming the result or part that does not fit.
+ * The elements of the report's arrays in `lines`, in file order (the results, then the changes'
+ * lists); `onHead` gets everything else at the end: the report with its arrays empty.
+ * @throws ReportReadError naming the part that does not fit.
  */
-export async function* reportResults(lines: AsyncIterable<string>, onHead: (head: ReportHeadInfo) => void, maxWholeBytes = 256 * 1024 * 1024): AsyncGenerator<ReportLine> {
+export async function* reportItems(lines: AsyncIterable<string>, onHead: (head: Record<string, unknown>) => void, maxWholeBytes = 256 * 1024 * 1024): AsyncGenerator<ReportItem> {
   const it = lines[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw new ReportReadError('the report is empty');
@@ -54,7 +63,12 @@ export async function* reportResults(lines: AsyncIterable<string>, onHead: (head
     : second && !second.done && second.value.startsWith('  "summary": {') ? 'pretty' : 'whole';
   const skeleton: string[] = [first.value];
   if (second && !second.done) skeleton.push(second.value);
-  let n = 0;
+  const counts = new Map<string, number>();
+  const item = (array: string, value: unknown): ReportItem => {
+    const index = (counts.get(array) ?? 0) + 1;
+    counts.set(array, index);
+    return { array, index, value };
+  };
   if (layout === 'whole') {
     let size = skeleton.join('\n').length;
     for (let next = await it.next(); !next.done; next = await it.next()) {
@@ -62,16 +76,21 @@ export async function* reportResults(lines: AsyncIterable<string>, onHead: (head
       if (size > maxWholeBytes) throw new ReportReadError(`the report is larger than ${maxWholeBytes} bytes and not in a layout this tool writes`);
       skeleton.push(next.value);
     }
-    const whole = parseJson(skeleton.join('\n'), 'the report') as { results?: unknown };
-    if (!Array.isArray(whole.results)) throw new ReportReadError('the report has no results array');
-    for (const r of whole.results) yield checkLine(r, ++n);
-    onHead(whole as ReportHeadInfo);
+    const whole = parseJson(skeleton.join('\n'), 'the report') as Record<string, unknown> & { results?: unknown; changes?: Record<string, unknown> };
+    if (typeof whole !== 'object' || whole === null || !Array.isArray(whole.results)) {
+      onHead(whole); // the caller's check of the head says what is wrong
+      return;
+    }
+    for (const r of whole.results) yield item('results', r);
+    const changes = typeof whole.changes === 'object' && whole.changes !== null ? whole.changes : undefined;
+    for (const list of ['newlyFailing', 'recovered']) if (changes && Array.isArray(changes[list])) for (const e of changes[list] as unknown[]) yield item(list, e);
+    onHead({ ...whole, results: [], ...(changes ? { changes: { ...changes, newlyFailing: [], recovered: [] } } : {}) });
     return;
   }
   // Compact: one item per line between a line ending in `[` and a line starting with `]`.
   // Pretty: items are the lines from `{` to `}` at the array's item indentation.
   let array: { name: string; indent: number } | null = opening(first.value, layout);
-  let item: string[] = [];
+  let itemLines: string[] = [];
   for (let next = await it.next(); !next.done; next = await it.next()) {
     const line = next.value;
     if (!array) {
@@ -87,17 +106,29 @@ export async function* reportResults(lines: AsyncIterable<string>, onHead: (head
       continue;
     }
     if (layout === 'pretty') {
-      item.push(line);
+      itemLines.push(line);
       if (!(indent === array.indent && (trimmed === '}' || trimmed === '},'))) continue;
     } else {
-      item = [line];
+      itemLines = [line];
     }
-    const text = item.join('\n').replace(/,\s*$/, '');
-    item = [];
-    if (array.name === 'results') yield checkLine(parseJson(text, `result ${n + 1}`), ++n);
+    const text = itemLines.join('\n').replace(/,\s*$/, '');
+    itemLines = [];
+    yield item(array.name, parseJson(text, `${array.name === 'results' ? 'result' : `${array.name} entry`} ${(counts.get(array.name) ?? 0) + 1}`));
   }
   if (array) throw new ReportReadError('the report ends inside an array');
-  onHead(parseJson(skeleton.join('\n'), 'the report\'s head') as ReportHeadInfo);
+  onHead(parseJson(skeleton.join('\n'), 'the report\'s head') as Record<string, unknown>);
+}
+
+/**
+ * The results of the report in `lines`, in file order; `onHead` gets the head at the end.
+ * @throws ReportReadError naming the result or part that does not fit.
+ */
+export async function* reportResults(lines: AsyncIterable<string>, onHead: (head: ReportHeadInfo) => void, maxWholeBytes = 256 * 1024 * 1024): AsyncGenerator<ReportLine> {
+  const head = (h: Record<string, unknown>): void => {
+    if (typeof h !== 'object' || h === null || !Array.isArray(h.results)) throw new ReportReadError('the report has no results array');
+    onHead(h as ReportHeadInfo);
+  };
+  for await (const i of reportItems(lines, head, maxWholeBytes)) if (i.array === 'results') yield checkLine(i.value, i.index);
 }
 
 /** The array a line opens (`"name": [` at its end), with the indentation of its items. */

@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
-import { readFinished } from '../../lib/cli/remote-results.js';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFinished, writeFinished } from '../../lib/cli/remote-results.js';
+import { changesOf } from '../../lib/core/changes.js';
+import { withResults, type JsonReport } from '../../lib/core/report.js';
+import { renderWith, viewOf } from '../../lib/report/formatter.js';
+import { jsonFormatter } from '../../lib/report/json-report.js';
 import { checkJsonReport } from '../../lib/core/report-shape.js';
 import { sampleReport } from '../report/sample-report.js';
 
@@ -35,7 +42,8 @@ const hostile = '<img src=x onerror="window.__pwned=1">';
 describe('readFinished checks the shape of what it reads', () => {
   it('accepts a report the pipeline writes', async () => {
     const run = await readFinished(await storeWith(sampleReport()), PREFIX);
-    expect(run?.report.results).toHaveLength(9);
+    expect(run?.lines).toBe(9);
+    expect(run?.view.head.summary.total).toBe(9);
   });
 
   it.each([
@@ -68,5 +76,36 @@ describe('readFinished checks the shape of what it reads', () => {
   it('refuses a report that is not an object at all', () => {
     expect(() => checkJsonReport(null, fail)).toThrow('report: expected a JSON object');
     expect(() => checkJsonReport([1], fail)).toThrow('report: expected a JSON object');
+  });
+});
+
+describe('readFinished and writeFinished stream the report', () => {
+  const compared = (): JsonReport => withResults({
+    ...viewOf(sampleReport()).head,
+    changes: changesOf({ previous: { runId: 'r0', finishedAt: '2024-04-30T10:00:00.000Z' }, newlyFailing: 1, recovered: 0, stillFailing: 3, added: 0, removed: 1 },
+      [{ line: 2, input: 'a b 1', status: 'FAILED', code: 'DIGEST_MISMATCH', message: 'x', previousStatus: 'PASS' }], []),
+  }, sampleReport().results);
+
+  it('renders the local reports from the bucket layout (one result per line), changes included', async () => {
+    const report = compared();
+    const store = new MemoryStore();
+    await store.put(`${PREFIX}report.json`, renderWith(jsonFormatter(viewOf(report).head, { indent: 0 }), report));
+    await store.put(`${PREFIX}summary.json`, JSON.stringify(summary));
+    const seen: number[] = [];
+    const run = await readFinished(store, PREFIX, (r) => seen.push(r.line));
+    expect(seen).toEqual(report.results.map((r) => r.line));
+    expect(run!.view.changes!.counts).toMatchObject({ newlyFailing: 1, recovered: 0, stillFailing: 3, removed: 1 });
+    const dir = await mkdtemp(join(tmpdir(), 'mv-remote-'));
+    await writeFinished(store, run!, { failedFile: join(dir, 'failed.txt'), reportFiles: [join(dir, 'r.json'), join(dir, 'r.html')] }, 'nightly.txt');
+    expect(await readFile(join(dir, 'r.json'), 'utf8')).toBe(`${JSON.stringify(report, null, 2)}\n`);
+    expect(await readFile(join(dir, 'r.html'), 'utf8')).toContain('<section id="mv-changes">');
+    await expect(readFile(join(dir, 'failed.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses a change entry of the wrong shape, naming it', async () => {
+    const report = compared();
+    const bad = { ...report, changes: { ...report.changes!, newlyFailing: [{ ...report.changes!.newlyFailing[0]!, previousStatus: hostile }] } };
+    await expect(readFinished(await storeWith(bad), PREFIX))
+      .rejects.toMatchObject({ code: 'REMOTE', message: expect.stringMatching(/changes\.newlyFailing\[0\]\.previousStatus: expected null or one of/) });
   });
 });
