@@ -85,7 +85,7 @@ export async function measureScale(args: BenchArgs, log: (s: string) => void): P
   const env = await setupBench({ n: Math.min(args.n, 200), subsetN: 1, build: !args.noBuild, log });
   try {
     const { harness, images } = env;
-    const reps = Math.min(args.reps, 2);
+    const reps = args.reps;
     const imageEvery = 50;
     const runs: CliScaleRun[] = [];
     const lists = new Map<number, string>();
@@ -136,8 +136,12 @@ export async function measureScale(args: BenchArgs, log: (s: string) => void): P
   }
 }
 
-/** Median wall seconds of the CLI runs of `mode` at `lines`. */
-export function cliMedian(r: ScaleResults, mode: CliScaleRun['mode'], lines: number, what: 'wallSeconds' | 'peakRssMiB' = 'wallSeconds'): number {
+/**
+ * A figure of the CLI runs of `mode` at `lines`: the best (lowest) wall time, the least disturbed
+ * by whatever else the machine ran; the median CPU seconds; the highest peak RSS.
+ */
+export function cliFigure(r: ScaleResults, mode: CliScaleRun['mode'], lines: number, what: 'wallSeconds' | 'cpuSeconds' | 'peakRssMiB'): number {
   const run = r.cli.runs.find((x) => x.mode === mode && x.lines === lines);
-  return run ? (what === 'peakRssMiB' ? Math.max(...run.peakRssMiB) : median(run.wallSeconds)) : Number.NaN;
+  if (!run) return Number.NaN;
+  return what === 'peakRssMiB' ? Math.max(...run.peakRssMiB) : what === 'cpuSeconds' ? median(run.cpuSeconds) : Math.min(...run.wallSeconds);
 }
