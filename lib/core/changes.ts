@@ -13,7 +13,7 @@
  * - `stillFailing`: needs attention in both; `added` / `removed`: in one run only.
  */
 import { compareText, isAttention } from './report.js';
-import type { LineResult, ReasonCode, Status } from './types.js';
+import type { LineResult, Status } from './types.js';
 
 /** The run a comparison is against. */
 export interface PreviousRun {
@@ -21,28 +21,17 @@ export interface PreviousRun {
   readonly finishedAt: string;
 }
 
+/** The fields of a line that a comparison carries. */
+type LineFields = Pick<LineResult, 'line' | 'input' | 'status' | 'code' | 'message' | 'source' | 'destination'>;
+
 /** A line of a run, as the comparison needs it. */
-export interface KeyEntry {
+export interface KeyEntry extends LineFields {
   readonly key: string;
-  readonly line: number;
-  readonly input: string;
-  readonly status: Status;
-  readonly code: ReasonCode | null;
-  readonly message: string;
-  readonly source?: string;
-  readonly destination?: string;
 }
 
 /** A line of `newlyFailing` or `recovered`: the line now, and its status before (null: absent). */
-export interface ChangeEntry {
-  readonly line: number;
-  readonly input: string;
-  readonly status: Status;
-  readonly code: ReasonCode | null;
-  readonly message: string;
+export interface ChangeEntry extends LineFields {
   readonly previousStatus: Status | null;
-  readonly source?: string;
-  readonly destination?: string;
 }
 
 export type ChangeKind = 'newlyFailing' | 'recovered';
@@ -79,7 +68,7 @@ export function lineKey(r: Pick<LineResult, 'source' | 'destination' | 'input'>)
 }
 
 /** The comparison fields of a result. */
-export function keyEntry(r: Pick<LineResult, 'line' | 'input' | 'status' | 'code' | 'message' | 'source' | 'destination'>): KeyEntry {
+export function keyEntry(r: LineFields): KeyEntry {
   return {
     key: lineKey(r), line: r.line, input: r.input.trim(), status: r.status, code: r.code ?? null, message: r.message,
     ...(r.source !== undefined ? { source: r.source } : {}), ...(r.destination !== undefined ? { destination: r.destination } : {}),
