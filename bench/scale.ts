@@ -14,6 +14,7 @@
  * results the splitter records without registry traffic. Every line has a result object, a place
  * in a shard and in every report, which is what aggregation scales with.
  */
+import { linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,8 @@ export interface ScaleResults {
   readonly loadAtStart: readonly number[];
   readonly loadAtEnd: readonly number[];
   readonly cli: { readonly imageEvery: number; readonly jobs: number; readonly reps: number; readonly runs: readonly CliScaleRun[] };
+  /** What this machine's file system charges for a small object file ({@link fileCost}): what a `--work-dir` run pays per line. */
+  readonly fileCreate?: FileCost;
   readonly handlers: { readonly imageEvery: number; readonly runs: readonly HandlerScaleRun[] };
 }
 
@@ -60,6 +63,40 @@ export function scaleList(lines: number, images: readonly BenchImage[], srcHost:
     }
   }
   return { text: `${out.join('\n')}\n`, lines, images: n, invalid: lines - n };
+}
+
+/** Creating, linking into place and unlinking small files in one directory, as the directory store does per object. */
+export interface FileCost {
+  readonly files: number;
+  readonly wallSeconds: number;
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+}
+
+/**
+ * Measures `files` small-file writes the way the directory store makes them (a temporary file
+ * written, linked to its key, the temporary unlinked), with synchronous calls so that only the
+ * file system is measured; the directory is removed afterwards.
+ */
+export async function fileCost(dir: string, files = 20_000): Promise<FileCost> {
+  const root = await mkdtemp(path.join(dir, 'file-cost-'));
+  try {
+    mkdirSync(path.join(root, 'tmp'));
+    mkdirSync(path.join(root, 'objects'));
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < files; i++) {
+      const tmp = path.join(root, 'tmp', String(i));
+      writeFileSync(tmp, '{"line":1,"status":"PASS"}', { flag: 'wx' });
+      linkSync(tmp, path.join(root, 'objects', `${String(i).padStart(9, '0')}.json`));
+      unlinkSync(tmp);
+    }
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return { files, wallSeconds, userSeconds: cpu.user / 1e6, systemSeconds: cpu.system / 1e6 };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }
 
 async function cliRun(env: BenchEnv, list: string, mode: CliScaleRun['mode'], jobs: number): Promise<{ wall: number; rss: number; cpu: number }> {
@@ -94,6 +131,8 @@ export async function measureScale(args: BenchArgs, log: (s: string) => void): P
       await writeFile(file, scaleList(lines, images, harness.plain.host, harness.tls.host, imageEvery).text);
       lists.set(lines, file);
     }
+    const fileCreate = await fileCost(env.dir);
+    log(`file system: ${fileCreate.files} small files written, linked and unlinked in ${fileCreate.wallSeconds.toFixed(1)} s (${fileCreate.systemSeconds.toFixed(1)} s kernel CPU)`);
     const raw = new Map<string, { wall: number[]; rss: number[]; cpu: number[] }>();
     for (let rep = 0; rep < reps; rep++) {
       for (const mode of ['work-dir', 'memory'] as const) {
@@ -129,7 +168,7 @@ export async function measureScale(args: BenchArgs, log: (s: string) => void): P
     return {
       version: 1, date: new Date().toISOString(), machine: await machineInfo(), loadAtStart,
       loadAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
-      cli: { imageEvery, jobs: args.jobs, reps, runs }, handlers: { imageEvery: handlerEvery, runs: handlerRuns },
+      cli: { imageEvery, jobs: args.jobs, reps, runs }, fileCreate, handlers: { imageEvery: handlerEvery, runs: handlerRuns },
     };
   } finally {
     await env.close();
