@@ -7,7 +7,7 @@
  *
  * With `force` (a run past its deadline) a shard's missing lines are first recorded as ERROR
  * `NO_RESULT` (created once, like every result: a late real result loses, a result that came
- * first wins) with their input from `inputs`, then the shard is compacted, so the run closes.
+ * first wins) with their input and pair from `inputs`, then the shard is compacted, so the run closes.
  *
  * Work per call is bounded: it stops before a new shard once `deadline` has passed or after
  * `maxScanKeys` listed keys, and says so (`stopped`), so the caller can ask for another check.
@@ -23,9 +23,16 @@ import { encodeShard, NO_RESULT_MESSAGE, parseStored, type StoredResult } from '
 import { PipelineError } from './errors.js';
 import { TaskPool } from './task-pool.js';
 
-/** Inputs of lines, asked for in ascending order (a forward-only read of the list). */
+/**
+ * What the list says of a line without result: its text and, for an image line, its resolved
+ * pair, which a NO_RESULT result carries like every result of an image line (a comparison with
+ * the next run matches lines by pair, core/changes.ts).
+ */
+export type LostLine = Pick<LineResult, 'input' | 'source' | 'destination'>;
+
+/** The lines of the list, asked for in ascending order (a forward-only read of the list). */
 export interface InputCursor {
-  inputsOf(lines: readonly number[]): Promise<ReadonlyMap<number, string>>;
+  inputsOf(lines: readonly number[]): Promise<ReadonlyMap<number, LostLine>>;
 }
 
 export interface CompactOptions {
@@ -176,10 +183,14 @@ async function presentShards(store: ObjectStore, runId: string): Promise<Map<num
   return counts;
 }
 
-async function recordMissing(store: ObjectStore, runId: string, lines: readonly number[], inputs: ReadonlyMap<number, string>, concurrency: number): Promise<void> {
+async function recordMissing(store: ObjectStore, runId: string, lines: readonly number[], inputs: ReadonlyMap<number, LostLine>, concurrency: number): Promise<void> {
   const pool = new TaskPool(concurrency);
   for (const line of lines) {
-    const result: LineResult = { line, input: inputs.get(line) ?? '', status: 'ERROR', code: 'NO_RESULT', message: NO_RESULT_MESSAGE };
+    const known = inputs.get(line);
+    const result: LineResult = {
+      line, input: known?.input ?? '', status: 'ERROR', code: 'NO_RESULT', message: NO_RESULT_MESSAGE,
+      ...(known?.source !== undefined && known.destination !== undefined ? { source: known.source, destination: known.destination } : {}),
+    };
     await pool.submit(() => putResultOnce(store, resultKey(runId, line), result));
   }
   await pool.drain();

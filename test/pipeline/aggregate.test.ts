@@ -91,7 +91,7 @@ describe('finalizeRun', () => {
     await record(store, 1, 'PASS');
     await record(store, 3, 'PASS');
     const out = await finalizeRun('r1', store, {
-      force: true, now: at('2025-01-01T07:00:00Z'), inputs: () => ({ inputsOf: async (ls) => new Map(ls.map((l) => [l, `lost${l}:1`])) }),
+      force: true, now: at('2025-01-01T07:00:00Z'), inputs: () => ({ inputsOf: async (ls) => new Map(ls.map((l) => [l, { input: `lost${l}:1` }])) }),
     });
     expect(out!.summary).toMatchObject({ total: 5, passed: 2, errors: 2, invalid: 1, forced: true, missing: 2 });
     expect((await reportResults(store, 'r1')).filter((r) => r.code === 'NO_RESULT')).toEqual([

@@ -165,7 +165,7 @@ describe('compaction', () => {
       inputs: () => ({
         inputsOf: async (ls) => {
           asked.push(...ls);
-          return new Map(ls.map((l) => [l, `lost${l}:1`]));
+          return new Map(ls.map((l) => [l, { input: `lost${l}:1` }]));
         },
       }),
     });

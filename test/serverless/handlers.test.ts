@@ -14,6 +14,9 @@ import { sweep } from '../../lib/serverless/sweep.js';
 import { logger } from '../../lib/serverless/logger.js';
 import { startS3, type S3Fixture } from '../../testbed/s3.js';
 import { context, handlers, sqsEvent } from '../../testbed/pipeline-harness.js';
+import { parseListLine, type ImageLine } from '../../lib/core/list.js';
+import { formatReference } from '../../lib/core/ref.js';
+import type { RunRecord } from '../../lib/pipeline/run-record.js';
 
 const sqs = mockClient(SQSClient);
 const eb = mockClient(EventBridgeClient);
@@ -202,6 +205,33 @@ describe('aggregator handler', () => {
     await handlers.aggregator(note(runId), context);
     expect(await json(`runs/${runId}/summary.json`)).toMatchObject({ total: 2, passed: 1, errors: 1, forced: true, missing: 1 });
     expect(Buffer.from((await store.get(`runs/${runId}/mirror-validate-failed.txt`))!).toString()).toBe('registry.example.com/a/c mirror.example.com/a/c 2\n');
+  });
+
+  it('a line closed as NO_RESULT keeps its pair, so the next run of the list compares it by pair', async () => {
+    const lines = TWO.trim().split('\n');
+    // As the validator records them: with the line's resolved pair.
+    const verdict = async (runId: string, line: number, status: string) => {
+      const { settings } = await json(`runs/${runId}/run.json`) as unknown as RunRecord;
+      const parsed = parseListLine(lines[line - 1]!, line, settings) as ImageLine;
+      await store.put(`runs/${runId}/results/${String(line).padStart(9, '0')}.json`, JSON.stringify({
+        line, input: parsed.input, status, code: status === 'PASS' ? null : 'DEST_NOT_FOUND', message: status.toLowerCase(),
+        source: formatReference(parsed.source), destination: formatReference(parsed.destination),
+      }));
+    };
+    const first = (await drop('lists/lost-pair.txt', TWO)).runId;
+    await verdict(first, 1, 'PASS');
+    const run = await json(`runs/${first}/run.json`);
+    await store.put(`runs/${first}/run.json`, JSON.stringify({ ...run, deadline: '2000-01-01T00:00:00.000Z' }));
+    await handlers.aggregator(note(first), context);
+    expect(await json(`runs/${first}/results/000000002.json`)).toMatchObject({
+      code: 'NO_RESULT', source: 'registry.example.com/a/c:2', destination: 'mirror.example.com/a/c:2',
+    });
+    const second = (await drop('lists/lost-pair.txt', TWO)).runId;
+    await verdict(second, 1, 'PASS');
+    await verdict(second, 2, 'FAILED');
+    await handlers.aggregator(note(second), context);
+    expect(await json(`runs/${second}/summary.json`)).toMatchObject({ previous: { runId: first }, newlyFailing: 0, recovered: 0, regressed: false });
+    expect((await json(`runs/${second}/report.json`)).changes).toMatchObject({ stillFailing: 1, added: 0, removed: 0 });
   });
 });
 
