@@ -21,7 +21,8 @@ export const SPEC_MAX = DETAILS_MAX;
  * caller to compare in turn. The code is `DIGEST_MISMATCH` when every problem is a digest
  * difference (same platform, or an artifact missing), else `PLATFORM_MISMATCH`.
  *
- * @param relevant whether a nested source index holds something to compare.
+ * @param relevant whether a nested source index holds something to compare (by digest; applied to
+ *   both sides, so a byte-identical copy leaves out what the source leaves out).
  */
 export function compareLists(
   source: readonly Descriptor[],
@@ -31,7 +32,8 @@ export function compareLists(
   relevant?: (d: Descriptor) => boolean,
 ): CompareResult {
   const src = selectEntries(source, filter, relevant);
-  const dst = selectEntries(dest, filter);
+  // A destination entry with the digest of a source nested index is that index: the same relevance.
+  const dst = selectEntries(dest, filter, relevant);
   const m = matchEntries(src, dst);
   if (m.problems.length === 0) {
     const nested: Pair[] = [...m.pairs.filter(([s]) => isIndex(s.mediaType)), ...m.nested];

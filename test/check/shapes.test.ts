@@ -159,6 +159,22 @@ describe('nested indexes', () => {
     expect(r.message).toMatch(new RegExp(`^nested index ${inner.digest}: `));
   });
 
+  it('a nested index with a platform but nothing to compare inside is left out on both sides: a byte-identical copy PASSes', async () => {
+    const unknown: Platform = { architecture: 'unknown', os: 'unknown' };
+    const att = img('att', unknown);
+    const attestations = index([att.desc]);
+    const mixed = index([amd.desc, { ...attestations.desc, platform: linux('amd64') }]);
+    const source = new FakeReader();
+    const destination = new FakeReader();
+    put(source, SRC, mixed, [attestations, amd, att]);
+    put(destination, DST, mixed, [attestations, amd, att]);
+    expect(await run(source, destination)).toMatchObject({ status: 'PASS', rule: 'index' });
+    const extra = index([img('att-other', unknown).desc]);
+    const other = new FakeReader();
+    put(other, DST, index([amd.desc, { ...extra.desc, platform: linux('amd64') }]), [extra, amd]);
+    expect(await run(source, other)).toMatchObject({ status: 'FAILED', code: 'PLATFORM_MISMATCH' });
+  });
+
   it('a nested index gone from the destination registry is CHILD_MISSING', async () => {
     const source = new FakeReader();
     const destination = new FakeReader();
