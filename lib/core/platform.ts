@@ -56,13 +56,22 @@ export function normalisePlatform(p: Platform): NormalPlatform {
   return { architecture, os: normaliseOs(p.os), variant, osVersion: p['os.version'] ?? '' };
 }
 
-/** The compared fields of a normalised platform as one string: `os/arch[/variant][:os.version]`. */
+/**
+ * The compared fields of a normalised platform as one string: `os/arch[/variant][:os.version]`.
+ * Two platforms get the same key only when every compared field is equal: `%`, `/` and `:` inside
+ * a field (registry text) are percent-encoded, so variant `v7:1` is not variant `v7` with
+ * os.version `1`.
+ */
 export function platformKey(p: Platform): string {
   const n = normalisePlatform(p);
-  let key = `${n.os}/${n.architecture}`;
-  if (n.variant) key += `/${n.variant}`;
-  if (n.osVersion) key += `:${n.osVersion}`;
+  let key = `${keyPart(n.os)}/${keyPart(n.architecture)}`;
+  if (n.variant) key += `/${keyPart(n.variant)}`;
+  if (n.osVersion) key += `:${keyPart(n.osVersion)}`;
   return key;
+}
+
+function keyPart(field: string): string {
+  return field.replace(/[%/:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** The platform as written, for messages: `os/arch[/variant][:os.version]` (not normalised). */

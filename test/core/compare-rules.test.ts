@@ -108,6 +108,8 @@ describe('variants, as containerd normalises them', () => {
     ['amd64/v1 against amd64', { ...amd, platform: linux('amd64', 'v1') }, amd, 'OK'],
     ['arm/v6 against arm/v7: a real difference', { ...armv7, platform: linux('arm', 'v6') }, armv7, 'PLATFORM_MISMATCH'],
     ['same platform, other digest', arm, entry('arm-old', linux('arm64')), 'DIGEST_MISMATCH'],
+    ['variant "v7" with os.version "1" against variant "v7:1"', { ...armv7, platform: { ...linux('arm', 'v7'), 'os.version': '1' } }, { ...armv7, platform: linux('arm', 'v7:1') }, 'PLATFORM_MISMATCH'],
+    ['variant "v9" with os.version "1" against variant "v9:1"', { ...arm, platform: { ...linux('arm64', 'v9'), 'os.version': '1' } }, { ...arm, platform: linux('arm64', 'v9:1') }, 'PLATFORM_MISMATCH'],
   ])('%s', (_name, s, d, want) => {
     expect(code(cmp(index([amd, s]), index([amd, d]), F))).toBe(want);
   });

@@ -44,6 +44,16 @@ describe('containerd platform normalisation', () => {
     expect(platformKey(p('arm', 'linux', 'v6'))).not.toBe(platformKey(p('arm', 'linux', 'v7')));
     expect(platformKey({ ...p('amd64', 'windows'), 'os.version': '10.0.17763.1' })).toBe('windows/amd64:10.0.17763.1');
   });
+
+  it('gives platforms that differ in any field different keys, whatever characters the fields hold', () => {
+    const pairs: Array<[Platform, Platform]> = [
+      [{ ...p('arm', 'linux', 'v7'), 'os.version': '1' }, p('arm', 'linux', 'v7:1')],
+      [p('arm', 'linux', 'v7'), p('v7', 'linux/arm')],
+      [p('arm64', 'linux', 'x/v9'), p('arm64/x', 'linux', 'v9')],
+      [{ ...p('amd64'), 'os.version': '1' }, p('amd64:1')],
+    ];
+    for (const [a, b] of pairs) expect(platformKey(a)).not.toBe(platformKey(b));
+  });
 });
 
 describe('the --arch/--os filter on normalised platforms', () => {
