@@ -26,7 +26,7 @@ import { mapLimit } from './concurrency.js';
 /** Tags of the referrers tag schema and cosign's, the only ones a listing keeps. */
 const SIGNATURE_TAG = /^sha(?:256|512)-[a-f0-9]{64}(?:\.(?:sig|att|sbom))?$/;
 
-type Listing = ReadonlySet<string> | 'too-long';
+type Listing = ReadonlySet<string> | 'use-heads';
 
 /** Per-run knowledge of one side's repositories; see the module doc. */
 export class SideMemo {
@@ -78,7 +78,7 @@ export class SideMemo {
         throw err;
       });
       if (tags === undefined) return this.findTags(reader, repo, candidates, limit, false);
-      if (tags !== 'too-long') {
+      if (tags !== 'use-heads') {
         asked = candidates.filter((t) => tags.has(t));
         for (const t of candidates) if (!tags.has(t)) out.set(t, null);
       }
@@ -104,8 +104,9 @@ export class SignatureMemo {
 }
 
 /**
- * The signature-schema tags of `repo`, following `Link` pages up to `maxPages`; `'too-long'` when
- * there are more (HEADs are then cheaper). A missing repository has none.
+ * The signature-schema tags of `repo`, following `Link` pages up to `maxPages`; `'use-heads'` when
+ * there are more (HEADs are then cheaper), or when the listing answers 404: the line has just read
+ * this repository, so a 404 there proves nothing, and only a HEAD per candidate proves absence.
  */
 export async function listSignatureTags(reader: RegistryReader, repo: ImageRef, maxPages: number): Promise<Listing> {
   const found = new Set<string>();
@@ -113,10 +114,10 @@ export async function listSignatureTags(reader: RegistryReader, repo: ImageRef, 
   let cursor: string | undefined;
   for (let page = 1; ; page++) {
     const got = await reader.listTags(repo, cursor);
-    if (got === null) return found;
+    if (got === null) return 'use-heads';
     for (const t of got.tags) if (SIGNATURE_TAG.test(t)) found.add(t);
     if (got.next === undefined) return found;
-    if (page >= maxPages) return 'too-long';
+    if (page >= maxPages) return 'use-heads';
     if (seen.has(got.next)) {
       throw new MirrorValidateError('MALFORMED', `${repo.registry}/${repo.repository}: tag listing pages loop at ${got.next.slice(0, 80)}`);
     }

@@ -45,6 +45,16 @@ describe('request economy: tag listing or HEADs, shared by the lines of a run', 
     expect(w.destination.calls.map((c) => c.reference)).toEqual([tag, tag]);
   });
 
+  it('a source listing answered 404 (the repository was just read) proves nothing: the candidates are HEADed', async () => {
+    const w = world();
+    cosign(w, AMD, '.sig', 'none');
+    w.source.listTags = async () => null;
+    const r = await run(w, new SignatureMemo(), [AMD]);
+    expect(r).toMatchObject({ status: 'FAILED', code: 'SIGNATURE_MISSING' });
+    expect(r?.message).toBe(`destination signature tag sha256-${AMD.slice(7, 19)}….sig does not exist`);
+    expect(w.source.count('headManifest')).toBe(4);
+  });
+
   it('a failed listing fails its lines and is asked again by the next line', async () => {
     const w = world();
     const denied = Object.assign(new Error('denied'), { code: 'AUTH' });
