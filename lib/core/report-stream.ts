@@ -131,9 +131,12 @@ export async function* reportResults(lines: AsyncIterable<string>, onHead: (head
   for await (const i of reportItems(lines, head, maxWholeBytes)) if (i.array === 'results') yield checkLine(i.value, i.index);
 }
 
-/** The array a line opens (`"name": [` at its end), with the indentation of its items. */
+/** The arrays that are streamed; any other (the settings' `arch`, say) is part of the head. */
+const STREAMED = new Set(['results', 'newlyFailing', 'recovered']);
+
+/** The streamed array a line opens (`"name": [` at its end), with the indentation of its items. */
 function opening(line: string, layout: 'compact' | 'pretty'): { name: string; indent: number } | null {
   const m = /"([A-Za-z]+)": ?\[$/.exec(line);
-  if (!m) return null;
+  if (!m || !STREAMED.has(m[1]!)) return null;
   return { name: m[1]!, indent: layout === 'pretty' ? line.length - line.trimStart().length + 2 : 0 };
 }

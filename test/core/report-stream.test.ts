@@ -36,6 +36,9 @@ describe('reportResults', () => {
     const { results, head } = await read(text);
     expect(results).toEqual(report.results);
     expect(head).toMatchObject({ runId: 'run-sample', finishedAt: report.finishedAt });
+    // The head is everything outside the streamed arrays, arrays of its own included.
+    expect((head as { settings?: unknown }).settings).toEqual(report.settings);
+    expect(report.settings).toMatchObject({ arch: ['amd64', 'arm64'] });
   });
 
   it('reads 1,000 results of either layout in order', async () => {
