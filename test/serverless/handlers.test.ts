@@ -98,7 +98,7 @@ describe('splitter handler', () => {
     const name = key.slice('lists/'.length);
     expect(await json(`results/${name}/summary.json`)).toMatchObject({ runId: outcome.runId, fatal: { code } });
     const detail = JSON.parse(eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!.Detail!) as Record<string, unknown>;
-    expect(detail).toMatchObject({ runId: outcome.runId, outcome: 'fatal' });
+    expect(detail).toMatchObject({ runId: outcome.runId, outcome: 'fatal', newlyFailing: 0, recovered: 0, regressed: false });
   });
 
   it.each([
