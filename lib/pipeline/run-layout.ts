@@ -13,7 +13,7 @@
  * | `keys.txt` | aggregate | runs that are compared: every line as a key entry, sorted by key; the next run compares with it |
  * | `baseline.txt`, `baseline/<n>.txt` | aggregate | the previous run's key entries when it has no `keys.txt` (or a local `--compare-to` report), sorted |
  * | `changes/newly-failing.ndjson`, `changes/recovered.ndjson` | aggregate | the changes since the previous run, one JSON line each, in key order |
- * | `aggregating.json` | aggregate | `{finishedAt}` claim: every aggregator of the run uses the same time, so outputs are identical |
+ * | `aggregating.json` | aggregate | `{finishedAt, previous?}` claim, created once: every aggregator of the run uses the same time and, for a compared run, the same previous run, so outputs are identical |
  * | `report.json` | aggregate | the JSON report (summary + every result, in line order; one result per line) |
  * | `report.html` | aggregate | the same report as one self-contained HTML page |
  * | `report.xml` | aggregate | the same report as JUnit XML |
