@@ -3,8 +3,13 @@
  * published under `results/<list>/` (latest.ts), when it started before this one. Its key file
  * (`runs/<previous>/keys.txt`) is joined with this run's; a previous run without one (finished
  * before runs kept key files, or fatal) is read back from its `report.json` instead.
+ *
+ * The `runs/` lifecycle expiry deletes a run's objects one by one: a published run whose lines
+ * are gone (neither `keys.txt` nor `report.json`) is no previous run, and one whose lines go
+ * after the finish claim chose it is read as a run without lines, so the run still closes.
  */
 import type { PreviousRun } from '../core/changes.js';
+import type { ReportLine } from '../core/report.js';
 import { reportResults } from '../core/report-stream.js';
 import type { ObjectStore } from '../ports.js';
 import type { Comparison } from '../pipeline/aggregate.js';
@@ -14,6 +19,17 @@ import { readJson } from '../pipeline/run-record.js';
 import { objectLines } from '../pipeline/text-lines.js';
 import { isNewer, POINTER_NAME, resultsPrefix, type LatestPointer } from './latest.js';
 
+/** The key file or report a run's lines are read from; null when both are gone. */
+async function linesSource(store: ObjectStore, runId: string): Promise<{ keys: string } | { report: string } | null> {
+  const keys = comparisonKeys(runId).keys;
+  if (await store.head(keys)) return { keys };
+  const report = runKeys(runId).report;
+  return (await store.head(report)) ? { report } : null;
+}
+
+/** The lines of a run whose lines are gone. */
+async function* none(): AsyncGenerator<ReportLine> {}
+
 /** The comparison of run `run` of list `listName` with the list's published run. */
 export function listComparison(store: ObjectStore, listName: string, run: LatestPointer): Comparison {
   return {
@@ -21,12 +37,14 @@ export function listComparison(store: ObjectStore, listName: string, run: Latest
       const pointer = await readJson<LatestPointer>(store, `${resultsPrefix(listName)}${POINTER_NAME}`);
       if (!pointer || !isNewer(run, pointer)) return null;
       const summary = await readJson<{ finishedAt?: string }>(store, runKeys(pointer.runId).summary);
-      return summary?.finishedAt ? { runId: pointer.runId, finishedAt: summary.finishedAt } : null;
+      if (!summary?.finishedAt || !(await linesSource(store, pointer.runId))) return null;
+      return { runId: pointer.runId, finishedAt: summary.finishedAt };
     },
     async keysOf(previous) {
-      const keys = comparisonKeys(previous.runId).keys;
-      if (await store.head(keys)) return keys;
-      return reportResults(objectLines(store, runKeys(previous.runId).report), () => undefined);
+      const source = await linesSource(store, previous.runId);
+      if (!source) return none();
+      if ('keys' in source) return source.keys;
+      return reportResults(objectLines(store, source.report), () => undefined);
     },
   };
 }
