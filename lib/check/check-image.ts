@@ -3,6 +3,7 @@
  * as possible (SPEC §4), apply the SPEC §3 rules, and turn every outcome, exceptions included,
  * into one LineResult. Pure orchestration: no I/O of its own.
  */
+import { sha256Name } from '../core/digest.js';
 import { SOURCE_NOT_FOUND } from '../core/messages.js';
 import { formatReference } from '../core/ref.js';
 import type { ImageItem, LineResult, PlatformFilter } from '../core/types.js';
@@ -65,7 +66,8 @@ async function run(item: ImageItem, deps: CheckDeps, names: { source: string; de
   ]);
   if (destSettled.status === 'rejected') throw destSettled.reason;
   if (sourceSettled.status === 'rejected') throw sourceSettled.reason;
-  const dest = destSettled.value;
+  const got = destSettled.value;
+  const dest = got && { ...got, digest: sha256Name(got.digest, got.bytes) };
   const known = sourceSettled.value;
   if (known === null) return { status: 'ERROR', code: 'SOURCE_ERROR', message: SOURCE_NOT_FOUND };
 

@@ -5,6 +5,7 @@
  * would only add a request there).
  */
 import type { SourceSide } from '../core/compare.js';
+import { sha256Name } from '../core/digest.js';
 import { parseImageConfig, parseManifest } from '../core/manifest.js';
 import { isImageConfig } from '../core/media-types.js';
 import { MirrorValidateError } from '../core/errors.js';
@@ -34,8 +35,8 @@ export function headsSourceFirst(source: ImageRef, cache: ContentCache | undefin
 }
 
 /**
- * The source manifest, its digest and (single image) platform: absent for an artifact, whose
- * config is not an image config or carries no platform. `known` is the source digest
+ * The source manifest, its digest (sha256: see {@link sha256Name}) and (single image) platform:
+ * absent for an artifact, whose config is not an image config or carries no platform. `known` is the source digest
  * (from a HEAD or the line) or the manifest already fetched by tag. Throws SideError.
  */
 export async function readSource(
@@ -56,9 +57,10 @@ export async function readSource(
     ({ bytes, mediaType: contentType } = await readSourceManifest(item, deps, digest));
   }
   const manifest = await onSide('source', async () => parseManifest(bytes, contentType));
-  if (manifest.kind !== 'image' || !isImageConfig(manifest.config.mediaType)) return { manifest, digest };
+  const name = sha256Name(digest, bytes);
+  if (manifest.kind !== 'image' || !isImageConfig(manifest.config.mediaType)) return { manifest, digest: name };
   const platform = await readConfig(item, deps, manifest.config.digest, same);
-  return platform ? { manifest, digest, platform } : { manifest, digest };
+  return platform ? { manifest, digest: name, platform } : { manifest, digest: name };
 }
 
 /** A source manifest by digest: from the cache, else one GET (then cached). Throws SideError. */

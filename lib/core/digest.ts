@@ -63,6 +63,16 @@ export function manifestDigest(bytes: Uint8Array): string {
   return computeDigest(schema1Payload(bytes) ?? bytes);
 }
 
+/**
+ * The sha256 name of a manifest whose `digest` (any accepted algorithm) was verified against its
+ * `bytes`: `digest` itself when sha256, else computed. Index entries, cosign tags and registries'
+ * `Docker-Content-Digest` name manifests by sha256, so a line pinned by sha512 (or a registry
+ * naming by sha512) is compared under this name.
+ */
+export function sha256Name(digest: string, bytes: Uint8Array): string {
+  return digestParts(digest)?.algorithm === 'sha256' ? digest : manifestDigest(bytes);
+}
+
 /** True when `digest` names `bytes` (or, for signed schema1, its payload). */
 export function manifestMatches(bytes: Uint8Array, digest: string): boolean {
   if (matchesDigest(bytes, digest)) return true;

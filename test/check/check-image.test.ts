@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { computeDigest } from '../../lib/core/digest.js';
 import { MirrorValidateError } from '../../lib/core/errors.js';
 import { parseManifest } from '../../lib/core/manifest.js';
 import { DOCKER_LIST, DOCKER_V1_SIGNED, DOCKER_V2, OCI_INDEX, OCI_MANIFEST } from '../../lib/core/media-types.js';
@@ -239,6 +240,28 @@ describe('checkImage: single image and schema1 sources', () => {
     const r = await checkImage(ITEM, { source, destination, filter: FILTER, deep: false });
     expect(r.status).toBe(status);
     if (message) expect(r).toMatchObject({ code: 'PLATFORM_MISMATCH', message, rule: 'single' });
+  });
+
+  it.each(['same', 'list'] as const)('PASSes a line pinned by sha512 whose destination is %s (registries name it by sha256)', async (dest) => {
+    const { source, destination } = single(dest);
+    const pin = computeDigest(manifest, 'sha512');
+    source.putManifestAt(SRC, pin, manifest, DOCKER_V2);
+    const item = { ...ITEM, source: { registry: SRC.registry, repository: SRC.repository, digest: pin } };
+    expect(await checkImage(item, { source, destination, filter: FILTER, deep: false })).toMatchObject({ status: 'PASS', rule: 'single' });
+    const other = encode({ ...body, layers: [] });
+    const wrong = { ...item, source: { ...item.source, digest: computeDigest(other, 'sha512') } };
+    source.putManifestAt(SRC, wrong.source.digest, other, DOCKER_V2);
+    expect(await checkImage(wrong, { source, destination, filter: FILTER, deep: false })).toMatchObject({ status: 'FAILED', code: 'DIGEST_MISMATCH' });
+  });
+
+  it('PASSes the same manifest when both registries name it by sha512', async () => {
+    const { source, destination } = single('same');
+    const pin = computeDigest(manifest, 'sha512');
+    for (const [r, ref] of [[source, SRC], [destination, DST]] as const) {
+      r.putManifestAt(ref, pin, manifest, DOCKER_V2);
+      r.tag(ref, '1.25', pin);
+    }
+    expect(await checkImage(ITEM, { source, destination, filter: FILTER, deep: false })).toMatchObject({ status: 'PASS' });
   });
 
   it('FAILs DEST_LIST_LENGTH for a two-entry list', async () => {
