@@ -3,7 +3,7 @@
  * indexes and nested indexes included. Linear in the number of entries; the message and the
  * srcSpec/dstSpec stay small however many entries differ.
  */
-import { selectEntries } from './entries.js';
+import { entryKind, selectEntries } from './entries.js';
 import { matchEntries, type Keyed, type Pair, type Problem } from './match.js';
 import { DETAILS_MAX, MESSAGE_MAX, UPSTREAM_UPDATED, listMismatch, summarise } from './messages.js';
 import { isIndex } from './media-types.js';
@@ -17,7 +17,7 @@ export const SPEC_MAX = DETAILS_MAX;
 /**
  * For every compared source entry (entries.ts) one destination entry with the same digest and
  * key; no compared destination entry with a platform that the source lacks (duplicates
- * included); order irrelevant. Nested indexes with the same key are returned in `nested` for the
+ * included; in an index with platforms, a nested index without one included); order irrelevant. Nested indexes with the same key are returned in `nested` for the
  * caller to compare in turn. The code is `DIGEST_MISMATCH` when every problem is a digest
  * difference (same platform, or an artifact missing), else `PLATFORM_MISMATCH`.
  *
@@ -34,7 +34,7 @@ export function compareLists(
   const src = selectEntries(source, filter, relevant);
   // A destination entry with the digest of a source nested index is that index: the same relevance.
   const dst = selectEntries(dest, filter, relevant);
-  const m = matchEntries(src, dst);
+  const m = matchEntries(src, dst, source.some((d) => entryKind(d) === 'image'));
   if (m.problems.length === 0) {
     const nested: Pair[] = [...m.pairs.filter(([s]) => isIndex(s.mediaType)), ...m.nested];
     return {

@@ -7,7 +7,8 @@
  * entry without a platform (see entries.ts); messages name entries by their label (the platform
  * as written). Source entries are all required; destination
  * entries with key `''` that nothing matched are allowed (a registry may hold more signatures or
- * artifacts than the source), any other unmatched destination entry is an extra.
+ * artifacts than the source), except nested indexes inside an image index (`imageIndex`: a
+ * runtime looks inside them for its platform); any other unmatched destination entry is an extra.
  */
 import { isIndex } from './media-types.js';
 import type { Descriptor, FailCode } from './types.js';
@@ -61,7 +62,7 @@ class Buckets {
 }
 
 /** Matches `src` (all required) against `dst`; see the module comment. */
-export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matching {
+export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[], imageIndex: boolean): Matching {
   const used = new Array<boolean>(dst.length).fill(false);
   const exact = new Buckets(used);
   const byKey = new Buckets(used);
@@ -108,7 +109,7 @@ export function matchEntries(src: readonly Keyed[], dst: readonly Keyed[]): Matc
     }
   }
   dst.forEach((e, i) => {
-    if (used[i] || e.key === '') return;
+    if (used[i] || (e.key === '' && !(imageIndex && isIndex(e.d.mediaType)))) return;
     const dup = matchedKeys.has(`${e.d.digest}|${e.key}`);
     const detail = dup ? `duplicate ${e.label} (${e.d.digest}) in destination` : `destination has ${e.label} (${e.d.digest}) that the source lacks`;
     problems.push({ code: 'PLATFORM_MISMATCH', detail, dst: e.d });

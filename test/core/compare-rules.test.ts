@@ -170,6 +170,15 @@ describe('nested indexes', () => {
   it('fail when the destination lacks one', () => {
     expect(code(cmp(index([ref(innerA)]), index([amd, arm]), FILTER, nested))).toBe('PLATFORM_MISMATCH');
   });
+  it('fail when the destination adds one without a platform that the source lacks (a runtime looks inside it)', () => {
+    const added = index([entry('arm-extra', linux('arm64'))]);
+    const r = cmp(index([amd]), index([amd, ref(added)]), FILTER, nested);
+    expect(code(r)).toBe('PLATFORM_MISMATCH');
+    expect(message(r)).toContain(`destination has index (${added.digest}) that the source lacks`);
+    expect(code(cmp(index([amd]), index([amd, sig]), FILTER, nested))).toBe('OK');
+    // An artifact index (referrers tag) may hold more at the destination, index-typed referrers included.
+    expect(code(cmp(index([sig]), index([sig, ref(added)]), FILTER, nested))).toBe('OK');
+  });
 });
 
 describe('large indexes stay cheap and their results small', () => {
