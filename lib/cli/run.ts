@@ -2,7 +2,8 @@
  * `mirror-validate` end to end on one machine: flags -> list -> embedded pipeline
  * (memory or directory as bucket, in-memory queues) -> failed file, report, exit code.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { CommanderError } from 'commander';
 import { isCodedError } from '../core/errors.js';
@@ -11,6 +12,7 @@ import type { WorkItem } from '../core/settings.js';
 import { MAX_RECEIVE_COUNT } from '../core/defaults.js';
 import { MemoryStore } from '../adapters/local/memory-store.js';
 import { FsObjectStore } from '../adapters/local/fs-store.js';
+import { SplitStore } from '../adapters/local/split-store.js';
 import { memoryWorkQueues } from '../adapters/local/memory-queue.js';
 import { FsContentCache } from '../adapters/local/fs-cache.js';
 import { runLocally } from '../pipeline/local-run.js';
@@ -22,9 +24,10 @@ import { scanListFile, readListChunks } from './list-file.js';
 import { parseListStream } from '../core/list-stream.js';
 import { plainProgress, ttyProgress, type ProgressSink } from './progress.js';
 import { localOutputs, removeFailedFile } from './outputs.js';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { changeSummaryOf, runFailed, summaryLine } from '../core/report.js';
 import { reportComparison } from './compare-to.js';
+import { isComparisonObject } from '../pipeline/compare-runs.js';
 import { SUBCOMMANDS, type Subcommand } from './remote-options.js';
 import { writeLine } from './print.js';
 
@@ -91,10 +94,14 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     debug: cfg.debug ? (line) => progress.info(`[DEBUG] ${line}`) : undefined,
   });
   const started = new Date();
+  let scratch: string | undefined;
   try {
     const runId = `local-${started.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
     // With --work-dir a directory plays the bucket (same layout as S3: runs/<runId>/...), and is kept.
-    const store = cfg.workDir ? new FsObjectStore(cfg.workDir) : new MemoryStore();
+    // In memory, a comparison's sorted key files go to a temporary directory (they hold every line several times).
+    scratch = cfg.compareTo && !cfg.workDir ? await mkdtemp(join(tmpdir(), 'mirror-validate-compare-')) : undefined;
+    const store = cfg.workDir ? new FsObjectStore(cfg.workDir)
+      : scratch ? new SplitStore(new MemoryStore(), new FsObjectStore(scratch), isComparisonObject) : new MemoryStore();
     const compare = cfg.compareTo ? await reportComparison(store, runId, cfg.compareTo) : undefined;
     const outcome = await runLocally({
       runId,
@@ -122,6 +129,7 @@ async function execute(cfg: CliConfig, io: CliIo, progress: ProgressSink): Promi
     return runFailed(outcome.summary, cfg.failOn, changes) ? 1 : 0;
   } finally {
     await checker.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -16,7 +16,7 @@ import {
 import type { ReportLine } from '../core/report.js';
 import type { ObjectStore } from '../ports.js';
 import { FIRST_CHANGES, type ChangesView } from '../report/formatter.js';
-import { runKeys, shardKey, shardKeysKey } from './run-layout.js';
+import { isRunId, RUNS_PREFIX, runKeys, shardKey, shardKeysKey } from './run-layout.js';
 import { readShardResults } from './shards.js';
 import type { LineResult } from '../core/types.js';
 import { mergeSorted } from './sorted-merge.js';
@@ -35,6 +35,20 @@ export function comparisonKeys(runId: string): { keys: string; baseline: string;
     baselinePrefix: `${prefix}baseline/`,
     changes: { newlyFailing: `${prefix}changes/newly-failing.ndjson`, recovered: `${prefix}changes/recovered.ndjson` },
   };
+}
+
+/**
+ * Whether `key` is one of a run's comparison objects: its key file and the shards' key parts,
+ * the baseline and its chunks, the change lists, and the runs of its external merges. A local
+ * run in memory keeps these on disk (adapters/local/split-store.ts).
+ */
+export function isComparisonObject(key: string): boolean {
+  const runId = key.startsWith(RUNS_PREFIX) ? key.slice(RUNS_PREFIX.length, key.indexOf('/', RUNS_PREFIX.length)) : '';
+  if (!isRunId(runId)) return false;
+  const k = comparisonKeys(runId);
+  const { prefix, shardsPrefix, mergePrefix } = runKeys(runId);
+  return key === k.keys || key === k.baseline || key.startsWith(k.baselinePrefix) || key.startsWith(`${prefix}changes/`)
+    || key.startsWith(mergePrefix) || (key.startsWith(shardsPrefix) && key.endsWith('.keys.txt'));
 }
 
 /** What a run is compared with: the previous run and its sorted key file. */

@@ -48,9 +48,14 @@ export interface RunKeys {
   readonly done: string;
 }
 
-/** Throws `INVALID_RUN_ID` unless `runId` is 1-128 of `[A-Za-z0-9._-]`, starting alphanumeric. */
+/** Whether `runId` is 1-128 of `[A-Za-z0-9._-]`, starting alphanumeric. */
+export function isRunId(runId: string): boolean {
+  return RUN_ID.test(runId);
+}
+
+/** Throws `INVALID_RUN_ID` unless {@link isRunId}. */
 export function assertRunId(runId: string): void {
-  if (!RUN_ID.test(runId)) {
+  if (!isRunId(runId)) {
     throw new PipelineError('INVALID_RUN_ID', `invalid run id ${JSON.stringify(runId.slice(0, 200))}: use 1-128 of A-Z a-z 0-9 . _ -`);
   }
 }

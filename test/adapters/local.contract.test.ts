@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsObjectStore } from '../../lib/adapters/local/fs-store.js';
 import { MemoryStore } from '../../lib/adapters/local/memory-store.js';
+import { SplitStore } from '../../lib/adapters/local/split-store.js';
+import { isComparisonObject } from '../../lib/pipeline/compare-runs.js';
 import { MemoryQueue, memoryWorkQueues } from '../../lib/adapters/local/memory-queue.js';
 import { ManualClock } from '../../lib/adapters/local/clock.js';
 import { objectStoreContract } from '../contracts/object-store.contract.js';
@@ -15,6 +17,13 @@ objectStoreContract('FsObjectStore', async () => {
 });
 
 objectStoreContract('MemoryStore', () => ({ store: new MemoryStore() }));
+
+// Keys split between the two by their last character, so listings merge, and copies cross, both ways.
+objectStoreContract('SplitStore (memory and a directory)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'mv-split-store-'));
+  const toSide = (key: string) => key.charCodeAt(key.length - 1) % 2 === 1;
+  return { store: new SplitStore(new MemoryStore(), new FsObjectStore(dir), toSide), teardown: () => rm(dir, { recursive: true, force: true }) };
+});
 
 workQueueContract('MemoryQueue', () => {
   const clock = new ManualClock();
@@ -99,6 +108,34 @@ describe('MemoryQueue specifics', () => {
       const [m] = await q.receive(1);
       expect(m!.receiveCount).toBe(i);
       await clock.advance(1000);
+    }
+  });
+});
+
+describe('SplitStore specifics', () => {
+  it('keeps a run\'s comparison objects on the side, everything else in the main store, and lists them together', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mv-split-store-'));
+    try {
+      const main = new MemoryStore();
+      const store = new SplitStore(main, new FsObjectStore(dir), isComparisonObject);
+      const side = ['runs/r1/keys.txt', 'runs/r1/baseline.txt', 'runs/r1/baseline/000000.txt', 'runs/r1/changes/recovered.ndjson',
+        'runs/r1/merge/keys/0-1.txt', 'runs/r1/merge/failed/0-1.txt', 'runs/r1/shards/000000.keys.txt'];
+      const kept = ['runs/r1/results/000000001.json', 'runs/r1/shards/000000.ndjson', 'runs/r1/shards/000000.failed.txt', 'runs/r1/report.json',
+        'runs/r1/aggregating.json', 'results/keys.txt/report.json', 'lists/keys.txt'];
+      for (const k of [...side, ...kept]) await store.put(k, k);
+      expect(main.size()).toBe(kept.length);
+      expect((await readdir(join(dir, 'runs', 'r1'))).sort()).toEqual(['baseline', 'baseline.txt', 'changes', 'keys.txt', 'merge', 'shards']);
+      const listed: string[] = [];
+      for await (const k of store.list('runs/r1/shards/')) listed.push(k);
+      expect(listed).toEqual(['runs/r1/shards/000000.failed.txt', 'runs/r1/shards/000000.keys.txt', 'runs/r1/shards/000000.ndjson']);
+      const folders: string[] = [];
+      for await (const f of store.listFolders('runs/')) folders.push(f);
+      expect(folders).toEqual(['runs/r1/']);
+      expect(await store.copy('runs/r1/keys.txt', 'runs/r1/report.json', { ifMatch: '"stale"' })).toBe('changed');
+      expect(await store.copy('runs/r1/keys.txt', 'runs/r1/report.json')).toBe('copied');
+      expect(Buffer.from((await main.get('runs/r1/report.json'))!).toString()).toBe('runs/r1/keys.txt');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
