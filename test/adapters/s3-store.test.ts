@@ -26,6 +26,20 @@ describe('S3ObjectStore against s3rver', () => {
   });
 });
 
+/**
+ * The object at `key` once it has `length` bytes: s3rver may answer a GET just after a put from a
+ * file it has not finished writing (seen under load: 0 bytes), so the read is retried for up to
+ * 5 s; an object that never gets its bytes still fails the test.
+ */
+async function readBack(store: S3ObjectStore, key: string, length: number): Promise<Uint8Array | null> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const bytes = await store.get(key);
+    if ((bytes && bytes.length === length) || Date.now() > until) return bytes;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('S3ObjectStore streamed puts', () => {
   function counted(partBytes: number): { store: S3ObjectStore; calls: string[] } {
     const client = s3.client();
@@ -44,7 +58,7 @@ describe('S3ObjectStore streamed puts', () => {
     await w.write('y'.repeat(423));
     await w.close();
     expect(calls).toEqual(['PutObject']);
-    expect((await store.get('stream/small.txt'))!.length).toBe(1023);
+    expect((await readBack(store, 'stream/small.txt', 1023))!.length).toBe(1023);
   });
 
   it('sends a larger body as a multipart upload, one part at a time, and stores the raw bytes', async () => {
@@ -54,6 +68,6 @@ describe('S3ObjectStore streamed puts', () => {
     for (let i = 0; i < body.length; i += 100) await w.write(body.slice(i, i + 100));
     await w.close();
     expect(calls).toEqual(['CreateMultipartUpload', 'UploadPart', 'UploadPart', 'UploadPart', 'UploadPart', 'UploadPart', 'CompleteMultipartUpload']);
-    expect(Buffer.from((await store.get('stream/big.txt'))!).toString()).toBe(body);
+    expect(Buffer.from((await readBack(store, 'stream/big.txt', body.length))!).toString()).toBe(body);
   });
 });
