@@ -43,7 +43,9 @@ export function comparisonKeys(runId: string): { keys: string; baseline: string;
  * run in memory keeps these on disk (adapters/local/split-store.ts).
  */
 export function isComparisonObject(key: string): boolean {
-  const runId = key.startsWith(RUNS_PREFIX) ? key.slice(RUNS_PREFIX.length, key.indexOf('/', RUNS_PREFIX.length)) : '';
+  const slash = key.indexOf('/', RUNS_PREFIX.length);
+  if (!key.startsWith(RUNS_PREFIX) || slash < 0) return false;
+  const runId = key.slice(RUNS_PREFIX.length, slash);
   if (!isRunId(runId)) return false;
   const k = comparisonKeys(runId);
   const { prefix, shardsPrefix, mergePrefix } = runKeys(runId);
